@@ -1,0 +1,130 @@
+/**
+ * `npm run bench`: the hot paths of the issues next to the raw cost of their primitives,
+ * in one run on this machine. It prints a table; it asserts nothing (tests never time).
+ *
+ * Sections: raw primitives (signature verifications/s, hashes/s); the sparse Merkle tree;
+ * DID creates committed by an embedded node over HTTP; resolution vs a trivial route on the
+ * same server; resolution latency with 10k and 1M DIDs in state.
+ * Node and load generator share this machine's 2 cores.
+ * BENCH_QUICK=1 shrinks every section (a smoke run).
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { benchPrimitives } from './primitives.ts';
+import { benchMerkle } from './merkle.ts';
+import { fillDidState } from './fill-state.ts';
+import { runLoad } from './http-load.ts';
+import { generateKeyPair, publicKeyToMultibase } from '../src/core/keys/index.ts';
+import type { KeyTypeName } from '../src/core/keys/key-type.ts';
+import { didFromCreateOperation, recoveryCommitment } from '../src/core/did/index.ts';
+import { signTransaction } from '../src/ledger/transaction.ts';
+import { startNodeProcess, stopGracefully } from '../test/helpers/node-process.ts';
+
+const quick = process.env.BENCH_QUICK === '1';
+const rows: Array<[string, string]> = [];
+const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
+function report(name: string, value: string): void {
+  rows.push([name, value]);
+  console.log(`${name.padEnd(58)} ${value}`);
+}
+
+function signedCreates(chainId: string, count: number, type: KeyTypeName): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < count; i++) {
+    const key = generateKeyPair(type);
+    const recovery = generateKeyPair('ed25519');
+    const payload = {
+      document: {
+        verificationMethod: [{ id: 'key-1', type: 'Multikey' as const, publicKeyMultibase: publicKeyToMultibase(type, key.publicKey) }],
+        authentication: ['key-1'],
+        capabilityInvocation: ['key-1'],
+      },
+      recoveryCommitment: recoveryCommitment(publicKeyToMultibase('ed25519', recovery.publicKey)),
+    };
+    const did = didFromCreateOperation(payload);
+    const tx = signTransaction({ chainId, type: 'did.create', payload }, [{ kid: `${did}#key-1`, type, privateKey: key.privateKey }]);
+    out.push(JSON.stringify(tx));
+  }
+  return out;
+}
+
+async function chainIdOf(url: string): Promise<string> {
+  return ((await (await fetch(`${url}/v1/status`)).json()) as { chainId: string }).chainId;
+}
+
+async function benchCommits(dir: string): Promise<string[]> {
+  const node = await startNodeProcess(join(dir, 'commits'));
+  const chainId = await chainIdOf(node.url);
+  const created: string[] = [];
+  try {
+    for (const [type, count] of [['ed25519', quick ? 2000 : 30_000], ['sm2', quick ? 500 : 6000]] as const) {
+      const txs = signedCreates(chainId, count, type);
+      let i = 0;
+      const result = await runLoad({
+        base: node.url,
+        concurrency: 256,
+        durationMs: 60_000,
+        next: () => (i < txs.length ? { method: 'POST', path: '/v1/transactions?wait=true', body: txs[i++]! } : undefined),
+      });
+      report(`DID creates committed, ${type} keys (HTTP, wait=true, 256 in flight)`, `${fmt(result.perSecond)} tx/s  p50 ${fmt(result.p50Ms, 1)} ms  p99 ${fmt(result.p99Ms, 1)} ms  (${result.requests} ok, ${result.errors} errors)`);
+      for (const tx of txs.slice(0, 2000)) created.push(JSON.parse(tx).proofs[0].kid.split('#')[0]);
+    }
+    // Resolution against the trivial route of the same server: the framework's ceiling.
+    const duration = quick ? 2000 : 5000;
+    const ping = await runLoad({ base: node.url, concurrency: 32, durationMs: duration, next: () => ({ method: 'GET', path: '/v1/ping' }) });
+    let j = 0;
+    const resolve = await runLoad({
+      base: node.url,
+      concurrency: 32,
+      durationMs: duration,
+      next: () => ({ method: 'GET', path: `/1.0/identifiers/${created[j++ % created.length]}` }),
+    });
+    report('trivial route GET /v1/ping (32 connections)', `${fmt(ping.perSecond)} req/s  p99 ${fmt(ping.p99Ms, 2)} ms`);
+    report('resolution GET /1.0/identifiers/{did} (32 connections)', `${fmt(resolve.perSecond)} req/s  p99 ${fmt(resolve.p99Ms, 2)} ms  = ${fmt((100 * resolve.perSecond) / ping.perSecond)}% of trivial`);
+  } finally {
+    await stopGracefully(node.child);
+  }
+  return created;
+}
+
+async function benchResolutionAtScale(dir: string, count: number): Promise<number> {
+  const dataDir = join(dir, `scale-${count}`);
+  let start = performance.now();
+  const sample = fillDidState(dataDir, count);
+  const fillSeconds = (performance.now() - start) / 1000;
+  start = performance.now();
+  const node = await startNodeProcess(dataDir);
+  const startSeconds = (performance.now() - start) / 1000;
+  try {
+    // Warm up, then measure with random DIDs.
+    let i = 0;
+    const next = () => ({ method: 'GET' as const, path: `/1.0/identifiers/${sample[Math.floor(Math.random() * sample.length)]}` });
+    await runLoad({ base: node.url, concurrency: 16, durationMs: 1000, next });
+    const result = await runLoad({ base: node.url, concurrency: 16, durationMs: quick ? 2000 : 5000, next: () => (i++, next()) });
+    report(
+      `resolution with ${fmt(count)} DIDs in state (16 connections)`,
+      `${fmt(result.perSecond)} req/s  p50 ${fmt(result.p50Ms, 2)} ms  p99 ${fmt(result.p99Ms, 2)} ms  (fill ${fmt(fillSeconds, 1)} s, node start+verify ${fmt(startSeconds, 1)} s)`,
+    );
+    return result.p99Ms;
+  } finally {
+    await stopGracefully(node.child);
+  }
+}
+
+async function main(): Promise<void> {
+  console.log(`ddi bench — node ${process.version}, ${new Date().toISOString()}${quick ? ' (quick)' : ''}\n`);
+  for (const p of await benchPrimitives()) report(`primitive: ${p.name}`, `${fmt(p.opsPerSec)} /s`);
+  for (const m of await benchMerkle()) report(`merkle: ${m.name}`, `${fmt(m.value, 1)} ${m.unit}`);
+  const dir = mkdtempSync(join(tmpdir(), 'ddi-bench-'));
+  try {
+    await benchCommits(dir);
+    const small = await benchResolutionAtScale(dir, 10_000);
+    const large = await benchResolutionAtScale(dir, quick ? 100_000 : 1_000_000);
+    report('resolution p99 ratio, large state vs 10k', `${fmt(large / small, 2)}x`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+await main();

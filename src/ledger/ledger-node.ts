@@ -1,0 +1,148 @@
+import { EventEmitter } from 'node:events';
+import { DdiError, ErrorCode } from '../core/errors.ts';
+import type { Block } from './block.ts';
+import type { Ledger, TxStatus } from './ledger.ts';
+import type { OrderedBatch, Orderer } from './ordering/orderer.ts';
+import type { Transaction } from './transaction.ts';
+import { decodeTransaction } from './transaction.ts';
+
+export type SubmitStatus = TxStatus | { status: 'pending' };
+
+export interface SubmitOptions {
+  /** Wait until the transaction is committed or rejected (default: return once it is accepted). */
+  wait?: boolean;
+  /** Longest wait in ms when `wait` is set. */
+  timeoutMs?: number;
+}
+
+type Waiter = (status: TxStatus) => void;
+
+/**
+ * A ledger with an ordering backend: the submit / status surface that the HTTP API and the
+ * in-process SDK call. A transaction is checked, then either written to the durable pending
+ * journal (answer: accepted, survives kill -9) or held until its block commits (wait).
+ */
+export class LedgerNode extends EventEmitter<{ block: [Block] }> {
+  private readonly pending = new Map<string, Transaction>();
+  private readonly waiters = new Map<string, Waiter[]>();
+  private journalQueue: Array<{ item: { id: string; tx: Transaction }; done: (err?: unknown) => void }> = [];
+  private journalScheduled = false;
+  private closed = false;
+
+  constructor(
+    readonly ledger: Ledger,
+    private readonly orderer: Orderer,
+  ) {
+    super();
+  }
+
+  /** Starts ordering; transactions left in the pending journal by a crash are resubmitted first. */
+  async start(): Promise<void> {
+    await this.orderer.start((batch) => this.onBatch(batch));
+    const recovered: Array<{ id: string; tx: Transaction }> = [];
+    const dropped: string[] = [];
+    for (const item of this.ledger.store.allPending()) {
+      try {
+        this.ledger.checkTx(item.tx, item.id);
+        recovered.push(item);
+        this.pending.set(item.id, item.tx);
+      } catch {
+        dropped.push(item.id);
+      }
+    }
+    if (dropped.length) this.ledger.store.removePending(dropped);
+    if (recovered.length) await this.orderer.submit(recovered);
+  }
+
+  /** Checks and submits one transaction (raw JSON value). */
+  async submit(value: unknown, options: SubmitOptions = {}): Promise<{ id: string } & SubmitStatus> {
+    if (this.closed) throw new DdiError(ErrorCode.Unavailable, 'node is shutting down');
+    const { tx, id } = decodeTransaction(value);
+    if (this.pending.has(id)) {
+      // Idempotent: a client resubmitting a pending transaction (same id) just waits for it.
+      return options.wait ? { id, ...(await this.waitFor(id, options.timeoutMs)) } : { id, status: 'pending' };
+    }
+    this.ledger.checkTx(tx, id);
+    this.pending.set(id, tx);
+    const item = { id, tx };
+    if (options.wait) {
+      const status = this.waitFor(id, options.timeoutMs);
+      await this.orderer.submit([item]);
+      return { id, ...(await status) };
+    }
+    await this.journal(item);
+    await this.orderer.submit([item]);
+    return { id, status: 'pending' };
+  }
+
+  /** Current status of a transaction. */
+  status(id: string): SubmitStatus {
+    if (this.pending.has(id)) return { status: 'pending' };
+    return this.ledger.txStatus(id);
+  }
+
+  /** Resolves when `id` is committed or rejected. */
+  waitFor(id: string, timeoutMs = 30_000): Promise<TxStatus> {
+    const now = this.ledger.txStatus(id);
+    if (now.status !== 'unknown' && !this.pending.has(id)) return Promise.resolve(now);
+    return new Promise<TxStatus>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        const list = this.waiters.get(id);
+        if (list) list.splice(list.indexOf(done), 1);
+        reject(new DdiError(ErrorCode.Timeout, `transaction ${id} was not committed within ${timeoutMs} ms`));
+      }, timeoutMs);
+      const done: Waiter = (status) => {
+        clearTimeout(timer);
+        resolve(status);
+      };
+      const list = this.waiters.get(id);
+      if (list) list.push(done);
+      else this.waiters.set(id, [done]);
+    });
+  }
+
+  /** Group commit of the pending journal: all submissions of one tick share one fsync. */
+  private journal(item: { id: string; tx: Transaction }): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.journalQueue.push({ item, done: (err) => (err ? reject(err) : resolve()) });
+      if (this.journalScheduled) return;
+      this.journalScheduled = true;
+      setImmediate(() => {
+        const entries = this.journalQueue;
+        this.journalQueue = [];
+        this.journalScheduled = false;
+        try {
+          this.ledger.store.addPending(
+            entries.map((e) => e.item),
+            Date.now(),
+          );
+          for (const e of entries) e.done();
+        } catch (err) {
+          for (const e of entries) e.done(err);
+        }
+      });
+    });
+  }
+
+  private onBatch(batch: OrderedBatch): void {
+    const { block, executed } = this.ledger.commitBatch(batch.txs, batch.time);
+    const settle = (id: string, status: TxStatus): void => {
+      this.pending.delete(id);
+      const list = this.waiters.get(id);
+      if (!list) return;
+      this.waiters.delete(id);
+      for (const w of list) w(status);
+    };
+    executed.applied.forEach((a, position) => {
+      settle(a.id, { status: 'committed', height: block!.header.height, position, blockHash: block!.hash });
+    });
+    for (const r of executed.rejected) settle(r.id, { status: 'rejected', code: r.code, message: r.message });
+    if (block) this.emit('block', block);
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.orderer.stop();
+    this.ledger.close();
+  }
+}

@@ -1,0 +1,244 @@
+import { DdiError, ErrorCode } from '../core/errors.ts';
+import { base64url } from '../core/encoding/base64url.ts';
+import { publicKeyFromMultibase, publicKeyToMultibase, sign, verify } from '../core/keys/index.ts';
+import type { KeyPair } from '../core/keys/key-type.ts';
+import type { Block, BlockHeader } from './block.ts';
+import { ZERO_HASH, blockHash, headerSigningInput, transactionRoot } from './block.ts';
+import type { Genesis } from './genesis.ts';
+import { GENESIS_STATE_KEY, genesisHash, validateGenesis } from './genesis.ts';
+import { StateMachine } from './state-machine.ts';
+import type { ExecutedBlock } from './state-machine.ts';
+import { SqliteLedgerStore } from './storage/sqlite-ledger-store.ts';
+import { WorldState } from './state/world-state.ts';
+import type { Transaction } from './transaction.ts';
+
+/** How far a proposed block time may run ahead of this node's clock. */
+export const MAX_CLOCK_SKEW_MS = 10_000;
+
+export interface LedgerOptions {
+  dataDir: string;
+  /** Required to initialise an empty data directory; checked against the stored one otherwise. */
+  genesis?: Genesis;
+  /** This node's operator key: it signs the headers of the blocks it commits. */
+  operatorKey: KeyPair;
+}
+
+export type TxStatus =
+  | { status: 'committed'; height: number; position: number; blockHash: string }
+  | { status: 'rejected'; code: string; message: string }
+  | { status: 'unknown' };
+
+export interface CommitResult {
+  block?: Block;
+  executed: ExecutedBlock;
+}
+
+/**
+ * A node's copy of the ledger: verified blocks on disk, the world state and its Merkle
+ * root, and the state machine. Ordering happens elsewhere (ordering/): the ledger takes an
+ * ordered batch, executes it, and commits a block. It never assumes it is the only node.
+ */
+export class Ledger {
+  readonly store: SqliteLedgerStore;
+  readonly state: WorldState;
+  readonly machine: StateMachine;
+  readonly genesis: Genesis;
+  readonly chainId: string;
+  private headBlock: Block;
+  private readonly operatorKey: KeyPair;
+  private readonly operatorId: string;
+  private readonly operators: Map<string, { type: KeyPair['type']; publicKey: Uint8Array }>;
+
+  private constructor(store: SqliteLedgerStore, genesis: Genesis, operatorKey: KeyPair, head: Block) {
+    this.store = store;
+    this.genesis = genesis;
+    this.chainId = genesis.chainId;
+    this.operatorKey = operatorKey;
+    this.operatorId = publicKeyToMultibase(operatorKey.type, operatorKey.publicKey);
+    this.operators = new Map(genesis.operators.map((o) => [o.publicKeyMultibase, publicKeyFromMultibase(o.publicKeyMultibase)]));
+    this.machine = new StateMachine(genesis.chainId);
+    this.headBlock = head;
+    this.state = new WorldState(store);
+  }
+
+  /** Opens (or initialises) a data directory and verifies everything it loads. */
+  static open(options: LedgerOptions): Ledger {
+    const store = new SqliteLedgerStore(options.dataDir);
+    try {
+      const storedHash = store.getMeta('genesisHash');
+      let genesis: Genesis;
+      if (storedHash === undefined) {
+        if (!options.genesis) throw new DdiError(ErrorCode.NotFound, 'empty data directory and no genesis given');
+        genesis = validateGenesis(options.genesis);
+        Ledger.writeGenesis(store, genesis, options.operatorKey);
+      } else {
+        genesis = validateGenesis(JSON.parse(store.getMeta('genesis') ?? 'null'));
+        if (genesisHash(genesis) !== storedHash) throw new DdiError(ErrorCode.Corrupt, 'stored genesis does not match its hash');
+        if (options.genesis && genesisHash(options.genesis) !== storedHash) {
+          throw new DdiError(ErrorCode.Conflict, 'this data directory belongs to a different genesis');
+        }
+      }
+      const head = store.getBlock(store.lastHeight());
+      if (!head) throw new DdiError(ErrorCode.Corrupt, 'data directory has a genesis but no blocks');
+      const ledger = new Ledger(store, genesis, options.operatorKey, head);
+      ledger.verifyStoredChain();
+      return ledger;
+    } catch (err) {
+      store.close();
+      throw err;
+    }
+  }
+
+  private static writeGenesis(store: SqliteLedgerStore, genesis: Genesis, operatorKey: KeyPair): void {
+    const writes = new Map<string, string | null>([[GENESIS_STATE_KEY, JSON.stringify(genesis)]]);
+    // Block 0's state root commits to the genesis document itself.
+    const scratch = new WorldState(store);
+    const header: BlockHeader = {
+      chainId: genesis.chainId,
+      height: 0,
+      time: genesis.time,
+      previousHash: ZERO_HASH,
+      txRoot: ZERO_HASH,
+      txCount: 0,
+      stateRoot: scratch.applyToTree(writes),
+    };
+    const hash = blockHash(header);
+    const block: Block = { header, hash, txIds: [], signatures: [signHeader(operatorKey, hash)] };
+    store.db.transaction(() => {
+      store.setMeta('genesis', JSON.stringify(genesis));
+      store.setMeta('genesisHash', genesisHash(genesis));
+      store.writeBlock({ block, transactions: [], rejected: [], stateWrites: writes, didVersions: [] });
+    })();
+  }
+
+  /** Re-checks the hash chain, transaction roots, operator signatures and the state root on start. */
+  private verifyStoredChain(): void {
+    let previousHash = ZERO_HASH;
+    let previousTime = -Infinity;
+    const last = this.store.lastHeight();
+    for (let height = 0; height <= last; height++) {
+      const block = this.store.getBlock(height);
+      if (!block) throw new DdiError(ErrorCode.Corrupt, `block ${height} is missing`);
+      const { header } = block;
+      const where = { height };
+      if (header.height !== height || header.chainId !== this.chainId) throw new DdiError(ErrorCode.Corrupt, `block ${height} header is inconsistent`, where);
+      if (blockHash(header) !== block.hash) throw new DdiError(ErrorCode.Corrupt, `block ${height} hash does not match its header`, where);
+      if (header.previousHash !== previousHash) throw new DdiError(ErrorCode.Corrupt, `block ${height} does not chain to block ${height - 1}`, where);
+      if (header.time <= previousTime) throw new DdiError(ErrorCode.Corrupt, `block ${height} time goes backwards`, where);
+      if (transactionRoot(block.txIds) !== header.txRoot || block.txIds.length !== header.txCount) {
+        throw new DdiError(ErrorCode.Corrupt, `block ${height} transactions do not match txRoot`, where);
+      }
+      if (!block.signatures.some((s) => this.verifyHeaderSignature(block.hash, s.operator, s.sig))) {
+        throw new DdiError(ErrorCode.Corrupt, `block ${height} carries no valid operator signature`, where);
+      }
+      previousHash = block.hash;
+      previousTime = header.time;
+    }
+    if (this.state.root() !== this.headBlock.header.stateRoot) {
+      throw new DdiError(ErrorCode.Corrupt, 'stored state does not match the state root of the last block', {
+        expected: this.headBlock.header.stateRoot,
+        actual: this.state.root(),
+      });
+    }
+  }
+
+  /** True if `sig` is a valid signature over the header hash by an operator of the genesis. */
+  verifyHeaderSignature(hash: string, operator: string, sig: string): boolean {
+    const key = this.operators.get(operator);
+    if (!key) return false;
+    try {
+      return verify(key.type, key.publicKey, headerSigningInput(hash), base64url.decode(sig));
+    } catch {
+      return false;
+    }
+  }
+
+  head(): Block {
+    return this.headBlock;
+  }
+
+  /** Screens a transaction against committed state; throws the error it would be rejected with. */
+  checkTx(tx: Transaction, id: string): void {
+    if (this.store.hasTransaction(id)) throw new DdiError(ErrorCode.Replay, `transaction ${id} is already on the ledger`);
+    const { height, time } = this.headBlock.header;
+    this.machine.checkTx(this.state, tx, id, { height: height + 1, time: Math.max(Date.now(), time + 1) });
+  }
+
+  /**
+   * Executes an ordered batch at the next height and commits it as one block (nothing is
+   * written when no transaction applies). `time` is the proposer's block time.
+   */
+  commitBatch(txs: Array<{ id: string; tx: Transaction }>, time: number): CommitResult {
+    const parent = this.headBlock.header;
+    if (!(time > parent.time) || time > Date.now() + MAX_CLOCK_SKEW_MS) {
+      throw new DdiError(ErrorCode.Malformed, `block time ${time} is not after the last block or too far ahead`);
+    }
+    const height = parent.height + 1;
+    const fresh: Array<{ id: string; tx: Transaction }> = [];
+    const replays: ExecutedBlock['rejected'] = [];
+    const seen = new Set<string>();
+    for (const item of txs) {
+      // Ids already on the ledger are rejected however they came back (NATS dedup windows expire).
+      if (seen.has(item.id) || this.store.hasTransaction(item.id)) {
+        replays.push({ id: item.id, code: ErrorCode.Replay, message: 'transaction is already on the ledger' });
+      } else {
+        seen.add(item.id);
+        fresh.push(item);
+      }
+    }
+    const executed = this.machine.executeBlock(this.state, fresh, { chainId: this.chainId, height, time });
+    executed.rejected.unshift(...replays);
+    if (executed.applied.length === 0) {
+      this.store.writeRejections(parent.height, executed.rejected);
+      return { executed };
+    }
+    const txIds = executed.applied.map((a) => a.id);
+    const header: BlockHeader = {
+      chainId: this.chainId,
+      height,
+      time,
+      previousHash: this.headBlock.hash,
+      txRoot: transactionRoot(txIds),
+      txCount: txIds.length,
+      stateRoot: this.state.applyToTree(executed.writes),
+    };
+    const hash = blockHash(header);
+    const block: Block = { header, hash, txIds, signatures: [signHeader(this.operatorKey, hash)] };
+    this.store.writeBlock({
+      block,
+      transactions: executed.applied,
+      rejected: executed.rejected,
+      stateWrites: executed.writes,
+      didVersions: executed.didVersions,
+    });
+    this.headBlock = block;
+    return { block, executed };
+  }
+
+  txStatus(id: string): TxStatus {
+    const stored = this.store.getTransaction(id);
+    if (stored) {
+      const block = stored.height === this.headBlock.header.height ? this.headBlock : this.store.getBlock(stored.height);
+      return { status: 'committed', height: stored.height, position: stored.position, blockHash: block?.hash ?? '' };
+    }
+    const rejected = this.store.getRejection(id);
+    if (rejected) return { status: 'rejected', code: rejected.code, message: rejected.message };
+    return { status: 'unknown' };
+  }
+
+  /** This node's operator id (its public key as Multikey). */
+  get operator(): string {
+    return this.operatorId;
+  }
+
+  close(): void {
+    this.store.close();
+  }
+}
+
+function signHeader(key: KeyPair, hash: string): { operator: string; sig: string } {
+  return {
+    operator: publicKeyToMultibase(key.type, key.publicKey),
+    sig: base64url.encode(sign(key.type, key.privateKey, headerSigningInput(hash))),
+  };
+}

@@ -1,0 +1,70 @@
+import type { FastifyInstance } from 'fastify';
+import type { Ledger } from '../../../ledger/ledger.ts';
+import { sm2Backend } from '../../../core/keys/index.ts';
+
+/** Node status, the genesis, and a trivial liveness route (the benchmark's ceiling). */
+export function nodeStatusRoutes(app: FastifyInstance, ledger: Ledger, startedAt: number): void {
+  app.get(
+    '/v1/status',
+    {
+      schema: {
+        summary: 'Node status: network, head of the chain, state root',
+        tags: ['node'],
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              chainId: { type: 'string' },
+              operator: { type: 'string' },
+              height: { type: 'integer' },
+              headHash: { type: 'string' },
+              headTime: { type: 'integer' },
+              stateRoot: { type: 'string' },
+              ordering: { type: 'string' },
+              sm2Backend: { type: 'string' },
+              uptimeSeconds: { type: 'number' },
+            },
+          },
+        },
+      },
+    },
+    async () => {
+      const head = ledger.head();
+      return {
+        chainId: ledger.chainId,
+        operator: ledger.operator,
+        height: head.header.height,
+        headHash: head.hash,
+        headTime: head.header.time,
+        stateRoot: head.header.stateRoot,
+        ordering: 'embedded',
+        sm2Backend: sm2Backend(),
+        uptimeSeconds: (Date.now() - startedAt) / 1000,
+      };
+    },
+  );
+
+  app.get(
+    '/v1/genesis',
+    {
+      schema: {
+        summary: 'The genesis document of this network',
+        tags: ['node'],
+        response: { 200: { type: 'object', additionalProperties: true } },
+      },
+    },
+    async () => ledger.genesis,
+  );
+
+  app.get(
+    '/v1/ping',
+    {
+      schema: {
+        summary: 'Liveness: answers {ok:true} and does nothing else',
+        tags: ['node'],
+        response: { 200: { type: 'object', properties: { ok: { type: 'boolean' } } } },
+      },
+    },
+    async () => ({ ok: true }),
+  );
+}

@@ -1,0 +1,44 @@
+import { resolve } from 'node:path';
+import { DEV_OPERATOR_PASSPHRASE } from './operator-key.ts';
+
+/** How a node runs. Every field has a default, and an environment variable overrides it. */
+export interface NodeConfig {
+  /** Where blocks, state and the operator key live (DDI_DATA_DIR, default ./.ddi/node). */
+  dataDir: string;
+  /** HTTP listen address (DDI_HOST, default 127.0.0.1: loopback until the operator opens it). */
+  host: string;
+  /** HTTP port (DDI_PORT, default 7070). */
+  port: number;
+  /** Passphrase of the operator key file (DDI_OPERATOR_PASSPHRASE). */
+  operatorPassphrase: string;
+  /** A genesis file to initialise an empty data directory with (DDI_GENESIS); otherwise a dev genesis is made. */
+  genesisFile?: string;
+  /** Log each request (DDI_LOG=1). */
+  logRequests: boolean;
+}
+
+/** Config from defaults, then environment, then explicit overrides (CLI flags). */
+export function loadNodeConfig(overrides: Partial<NodeConfig> = {}, env = process.env): NodeConfig {
+  const fromEnv: Partial<NodeConfig> = {};
+  if (env.DDI_DATA_DIR) fromEnv.dataDir = env.DDI_DATA_DIR;
+  if (env.DDI_HOST) fromEnv.host = env.DDI_HOST;
+  if (env.DDI_PORT) fromEnv.port = Number(env.DDI_PORT);
+  if (env.DDI_OPERATOR_PASSPHRASE) fromEnv.operatorPassphrase = env.DDI_OPERATOR_PASSPHRASE;
+  if (env.DDI_GENESIS) fromEnv.genesisFile = env.DDI_GENESIS;
+  if (env.DDI_LOG) fromEnv.logRequests = env.DDI_LOG === '1';
+  const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
+  const config: NodeConfig = {
+    dataDir: '.ddi/node',
+    host: '127.0.0.1',
+    port: 7070,
+    operatorPassphrase: DEV_OPERATOR_PASSPHRASE,
+    logRequests: false,
+    ...fromEnv,
+    ...defined,
+  };
+  config.dataDir = resolve(config.dataDir);
+  if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
+    throw new Error(`invalid port: ${config.port}`);
+  }
+  return config;
+}

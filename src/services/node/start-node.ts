@@ -1,0 +1,62 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import { publicKeyToMultibase } from '../../core/keys/index.ts';
+import { Ledger } from '../../ledger/ledger.ts';
+import { LedgerNode } from '../../ledger/ledger-node.ts';
+import { EmbeddedOrderer } from '../../ledger/ordering/embedded-orderer.ts';
+import type { Genesis } from '../../ledger/genesis.ts';
+import { validateGenesis } from '../../ledger/genesis.ts';
+import { buildHttpServer } from '../http/server.ts';
+import type { NodeConfig } from './node-config.ts';
+import { loadOrCreateOperatorKey } from './operator-key.ts';
+
+export interface RunningNode {
+  node: LedgerNode;
+  http: FastifyInstance;
+  /** Base URL the API listens on. */
+  url: string;
+  /** What the first run created (empty on later runs), for the operator to read. */
+  created: string[];
+  stop(): Promise<void>;
+}
+
+/** Opens the ledger in `config.dataDir` (creating a development network on first run) and serves the API. */
+export async function startNode(config: NodeConfig): Promise<RunningNode> {
+  mkdirSync(config.dataDir, { recursive: true });
+  const created: string[] = [];
+  const { key, created: keyCreated } = loadOrCreateOperatorKey(config.dataDir, config.operatorPassphrase);
+  const operator = publicKeyToMultibase(key.type, key.publicKey);
+  if (keyCreated) created.push(`operator key ${operator} (encrypted in ${join(config.dataDir, 'operator-key.json')})`);
+
+  let genesis: Genesis | undefined;
+  if (config.genesisFile) {
+    genesis = validateGenesis(JSON.parse(readFileSync(config.genesisFile, 'utf8')));
+  } else if (!existsSync(join(config.dataDir, 'ledger.sqlite'))) {
+    genesis = {
+      chainId: `ddi-dev-${randomBytes(4).toString('hex')}`,
+      time: Date.now(),
+      operators: [{ name: 'dev-operator', publicKeyMultibase: operator }],
+    };
+    created.push(`development genesis: chain ${genesis.chainId}, one operator (this node)`);
+  }
+  const ledger = Ledger.open({ dataDir: config.dataDir, genesis, operatorKey: key });
+  const orderer = new EmbeddedOrderer({ lastBlockTime: ledger.head().header.time });
+  const node = new LedgerNode(ledger, orderer);
+  await node.start();
+  const http = await buildHttpServer(node, { logger: config.logRequests });
+  await http.listen({ host: config.host, port: config.port });
+  const address = http.server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  return {
+    node,
+    http,
+    url: `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`,
+    created,
+    async stop() {
+      await http.close();
+      await node.close();
+    },
+  };
+}
