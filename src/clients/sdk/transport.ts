@@ -1,0 +1,50 @@
+import type { DidResolutionResult, ResolutionOptions } from '../../core/did/index.ts';
+import type { Block } from '../../ledger/block.ts';
+import type { SubmitStatus } from '../../ledger/ledger-node.ts';
+import type { Transaction } from '../../ledger/transaction.ts';
+
+/** A transaction's status as a node reports it, with its id. */
+export type TransactionStatus = { id: string } & SubmitStatus;
+
+/** What `GET /v1/status` answers. */
+export interface NodeStatus {
+  chainId: string;
+  /** The node's operator key (Multikey). */
+  operator: string;
+  height: number;
+  headHash: string;
+  /** Block time of the head, milliseconds since the epoch. */
+  headTime: number;
+  stateRoot: string;
+  ordering: string;
+  sm2Backend: string;
+  uptimeSeconds: number;
+}
+
+export interface SubmitTransactionOptions {
+  /** Wait until the transaction's block commits (default false: return once accepted). */
+  wait?: boolean;
+  /** Longest wait in ms when `wait` is set (the node's default otherwise). */
+  timeoutMs?: number;
+}
+
+/**
+ * How the SDK talks to a node. Every action is written against this interface only, so the
+ * same action runs over HTTP (`httpTransport`) or in the same process (`inProcessTransport`).
+ * Failures are `DdiError`s with the node's code: a transaction rejected while waiting throws,
+ * an unknown transaction or DID is `notFound`.
+ */
+export interface Transport {
+  /** Short name for messages ("http", "in-process"). */
+  readonly kind: string;
+  /** Submits a signed transaction; with `wait`, resolves once it is committed. */
+  submit(tx: Transaction, options?: SubmitTransactionOptions): Promise<TransactionStatus>;
+  /** Status of a transaction this node knows; `notFound` otherwise. */
+  txStatus(id: string): Promise<TransactionStatus>;
+  /** DID Resolution (a deactivated DID resolves, with `deactivated: true` in its metadata). */
+  resolve(did: string, options?: ResolutionOptions): Promise<DidResolutionResult>;
+  /** A block by height, or the head. */
+  getBlock(height: number | 'latest'): Promise<Block>;
+  /** The node's network and head of chain. */
+  status(): Promise<NodeStatus>;
+}

@@ -1,0 +1,156 @@
+import { DdiError, ErrorCode } from '../../../core/errors.ts';
+import type { DidResolutionResult, ResolutionOptions } from '../../../core/did/index.ts';
+import type { Block } from '../../../ledger/block.ts';
+import type { Transaction } from '../../../ledger/transaction.ts';
+import type {
+  NodeStatus,
+  SubmitTransactionOptions,
+  Transport,
+  TransactionStatus,
+} from '../transport.ts';
+import { checkBlockHeight } from '../lib/block-height.ts';
+
+export interface HttpTransportOptions {
+  /** The fetch to use (default: the global one). */
+  fetch?: typeof fetch;
+  /** Longest time one request may take, in ms (default 60 s; a waited submit gets its own timeout on top). */
+  timeoutMs?: number;
+  /** Extra request headers (e.g. an authorization header in front of a node). */
+  headers?: Record<string, string>;
+}
+
+const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
+
+/** A transport that calls a node's HTTP API (`/v1/...`, `/1.0/identifiers/...`). */
+export function httpTransport(baseUrl: string, options: HttpTransportOptions = {}): Transport {
+  let base: URL;
+  try {
+    base = new URL(baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`);
+  } catch {
+    throw new DdiError(ErrorCode.Malformed, `not a node URL: ${baseUrl}`);
+  }
+  if (base.protocol !== 'http:' && base.protocol !== 'https:') {
+    throw new DdiError(ErrorCode.Malformed, `node URL must be http(s): ${baseUrl}`);
+  }
+  const doFetch = options.fetch ?? globalThis.fetch;
+  const defaultTimeout = options.timeoutMs ?? 60_000;
+
+  async function request<T>(
+    method: 'GET' | 'POST',
+    path: string,
+    body?: unknown,
+    timeoutMs = defaultTimeout,
+    alsoOk: number[] = [],
+  ): Promise<{ status: number; body: T }> {
+    // Relative to the base so a node mounted under a path prefix still works.
+    const url = new URL(path, base);
+    let response: Response;
+    try {
+      response = await doFetch(url, {
+        method,
+        headers: {
+          accept: 'application/json',
+          ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+          ...options.headers,
+        },
+        body: body === undefined ? undefined : JSON.stringify(body),
+        signal: AbortSignal.timeout(timeoutMs),
+      });
+    } catch (err) {
+      const name = (err as Error)?.name;
+      if (name === 'TimeoutError' || name === 'AbortError') {
+        throw new DdiError(
+          ErrorCode.Timeout,
+          `${method} ${url.pathname} took longer than ${timeoutMs} ms`,
+        );
+      }
+      const cause = (err as { cause?: { code?: string; message?: string } })?.cause;
+      throw new DdiError(
+        ErrorCode.Unavailable,
+        `cannot reach the ddi node at ${base.origin}: ${cause?.code ?? cause?.message ?? String(err)}`,
+      );
+    }
+    const text = await response.text();
+    let parsed: unknown;
+    try {
+      parsed = text.length ? JSON.parse(text) : undefined;
+    } catch {
+      throw new DdiError(
+        response.ok ? ErrorCode.Internal : codeForStatus(response.status),
+        `${method} ${url.pathname} answered ${response.status} with a body that is not JSON`,
+      );
+    }
+    const errorBody = parsed as
+      { code?: unknown; message?: unknown; details?: unknown } | undefined;
+    // Error bodies are {code, message, details?}; resolution errors add DID Resolution fields.
+    const ok = response.ok || alsoOk.includes(response.status);
+    if (!ok || typeof errorBody?.code === 'string') {
+      const code =
+        typeof errorBody?.code === 'string' && KNOWN_CODES.has(errorBody.code)
+          ? (errorBody.code as ErrorCode)
+          : codeForStatus(response.status);
+      const message =
+        typeof errorBody?.message === 'string'
+          ? errorBody.message
+          : `${method} ${url.pathname} failed with HTTP ${response.status}`;
+      const details =
+        typeof errorBody?.details === 'object' && errorBody.details !== null
+          ? (errorBody.details as Record<string, unknown>)
+          : undefined;
+      throw new DdiError(code, message, details);
+    }
+    return { status: response.status, body: parsed as T };
+  }
+
+  return {
+    kind: 'http',
+    async submit(tx: Transaction, submitOptions: SubmitTransactionOptions = {}) {
+      const query = new URLSearchParams();
+      if (submitOptions.wait) query.set('wait', 'true');
+      if (submitOptions.timeoutMs !== undefined)
+        query.set('timeoutMs', String(submitOptions.timeoutMs));
+      const path = `v1/transactions${query.size ? `?${query}` : ''}`;
+      // The node waits up to its own timeout for the block; give the request room beyond that.
+      const timeout = submitOptions.wait
+        ? Math.max(defaultTimeout, (submitOptions.timeoutMs ?? 30_000) + 10_000)
+        : defaultTimeout;
+      return (await request<TransactionStatus>('POST', path, tx, timeout)).body;
+    },
+    async txStatus(id: string) {
+      if (!/^[0-9a-f]{64}$/.test(id)) {
+        throw new DdiError(ErrorCode.Malformed, 'a transaction id is 64 lowercase hex digits');
+      }
+      return (await request<TransactionStatus>('GET', `v1/transactions/${id}`)).body;
+    },
+    async resolve(did: string, resolutionOptions: ResolutionOptions = {}) {
+      const query = new URLSearchParams();
+      if (resolutionOptions.versionId !== undefined)
+        query.set('versionId', resolutionOptions.versionId);
+      if (resolutionOptions.versionTime !== undefined) {
+        query.set('versionTime', resolutionOptions.versionTime);
+      }
+      const path = `1.0/identifiers/${encodeURIComponent(did)}${query.size ? `?${query}` : ''}`;
+      // 200, or 410 Gone for a deactivated DID: both carry a resolution result.
+      return (await request<DidResolutionResult>('GET', path, undefined, defaultTimeout, [410]))
+        .body;
+    },
+    async getBlock(height: number | 'latest') {
+      checkBlockHeight(height);
+      return (await request<Block>('GET', `v1/blocks/${height}`)).body;
+    },
+    async status() {
+      return (await request<NodeStatus>('GET', 'v1/status')).body;
+    },
+  };
+}
+
+/** The code for an error answer that did not name one (a proxy in front of the node, say). */
+function codeForStatus(status: number): ErrorCode {
+  if (status === 404) return ErrorCode.NotFound;
+  if (status === 401 || status === 403) return ErrorCode.Unauthorized;
+  if (status === 413) return ErrorCode.TooLarge;
+  if (status === 503 || status === 502) return ErrorCode.Unavailable;
+  if (status === 504) return ErrorCode.Timeout;
+  if (status >= 400 && status < 500) return ErrorCode.Malformed;
+  return ErrorCode.Internal;
+}
