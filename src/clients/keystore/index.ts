@@ -1,0 +1,6 @@
+/** The encrypted keystore of the CLI and of Node applications. */
+export { Keystore } from './keystore.ts';
+export type { StoredDid, StoredKey } from './keystore.ts';
+export { keystorePath } from './keystore-path.ts';
+export { readPassphrase } from './passphrase.ts';
+export type { PassphraseOptions } from './passphrase.ts';
