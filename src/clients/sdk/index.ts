@@ -36,7 +36,7 @@ export { getChainId } from './actions/get-chain-id.ts';
 export { sendTransaction } from './actions/send-transaction.ts';
 export type { SendTransactionParameters } from './actions/send-transaction.ts';
 
-export { didSigner } from './utils/did-signer.ts';
+export { didSigner, signerParts } from './utils/did-signer.ts';
 export type { DidSigner } from './utils/did-signer.ts';
 export {
   DEFAULT_SIGNING_RELATIONSHIPS,

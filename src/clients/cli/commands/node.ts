@@ -1,0 +1,85 @@
+import { Command } from 'commander';
+import { loadNodeConfig } from '../../../services/node/node-config.ts';
+import { startNode } from '../../../services/node/start-node.ts';
+import { withContext } from '../command-kit.ts';
+import { UsageError } from '../usage-error.ts';
+
+/** `ddi node …`: run a node, ask a node how it is. */
+export function nodeCommand(): Command {
+  const node = new Command('node').description('run a ledger node, or ask one for its status');
+
+  node
+    .command('start')
+    .description('start a node with the embedded ledger (a development network on first run)')
+    .option('--port <port>', 'HTTP port (DDI_PORT, default 7070; 0 picks a free one)')
+    .option('--host <host>', 'listen address (DDI_HOST, default 127.0.0.1)')
+    .option('--data-dir <dir>', 'data directory (DDI_DATA_DIR, default ./.ddi/node)')
+    .action(
+      withContext(async (ctx, options: { port?: string; host?: string; dataDir?: string }) => {
+        let port: number | undefined;
+        if (options.port !== undefined) {
+          port = Number(options.port);
+          if (!/^[0-9]{1,5}$/.test(options.port) || port > 65535) {
+            throw new UsageError(`--port must be 0-65535, got "${options.port}"`);
+          }
+        }
+        const config = loadNodeConfig(
+          { port, host: options.host, dataDir: options.dataDir },
+          ctx.env,
+        );
+        const running = await startNode(config);
+        const head = running.node.ledger.head().header;
+        const info = {
+          url: running.url,
+          chainId: running.node.ledger.chainId,
+          height: head.height,
+          operator: running.node.ledger.operator,
+          dataDir: config.dataDir,
+          created: running.created,
+        };
+        ctx.print(info, () => [
+          ...running.created.map((c) => `created ${c}`),
+          `ddi node listening on ${running.url} (chain ${info.chainId}, height ${info.height}, data ${config.dataDir})`,
+        ]);
+
+        let stopping = false;
+        const stop = (signal: NodeJS.Signals): void => {
+          if (stopping) {
+            // A second Ctrl-C: the user wants out now.
+            process.exit(1);
+          }
+          stopping = true;
+          ctx.note(`${signal}: stopping the node…`);
+          running.stop().then(
+            () => process.exit(0),
+            (err: unknown) => {
+              process.stderr.write(`error [internal]: stopping the node failed: ${String(err)}\n`);
+              process.exit(1);
+            },
+          );
+        };
+        process.on('SIGINT', stop);
+        process.on('SIGTERM', stop);
+      }),
+    );
+
+  node
+    .command('status')
+    .description("the node's chain, head of chain and state root")
+    .action(
+      withContext(async (ctx) => {
+        const status = await ctx.client().getNodeStatus();
+        ctx.print(status, () => [
+          `node      ${ctx.nodeUrl}`,
+          `chain     ${status.chainId}`,
+          `height    ${status.height}`,
+          `head      ${status.headHash}`,
+          `time      ${new Date(status.headTime).toISOString()}`,
+          `state     ${status.stateRoot}`,
+          `operator  ${status.operator}`,
+          `ordering  ${status.ordering}, SM2 ${status.sm2Backend}`,
+        ]);
+      }),
+    );
+  return node;
+}
