@@ -22,7 +22,7 @@ type Waiter = (status: TxStatus) => void;
  * in-process SDK call. A transaction is checked, then either written to the durable pending
  * journal (answer: accepted, survives kill -9) or held until its block commits (wait).
  */
-export class LedgerNode extends EventEmitter<{ block: [Block] }> {
+export class LedgerNode extends EventEmitter<{ block: [Block]; fatal: [Error] }> {
   private readonly pending = new Map<string, Transaction>();
   private readonly waiters = new Map<string, Waiter[]>();
   private journalQueue: Array<{ item: { id: string; tx: Transaction }; done: (err?: unknown) => void }> = [];
@@ -125,7 +125,22 @@ export class LedgerNode extends EventEmitter<{ block: [Block] }> {
   }
 
   private onBatch(batch: OrderedBatch): void {
-    const { block, executed } = this.ledger.commitBatch(batch.txs, batch.time);
+    let result: ReturnType<Ledger['commitBatch']>;
+    try {
+      result = this.ledger.commitBatch(batch.txs, batch.time);
+    } catch (err) {
+      // A block that cannot be committed (disk failure, clock far off) stops the node: a
+      // ledger that skipped or half-wrote a block would diverge from its peers.
+      this.closed = true;
+      const error = err instanceof Error ? err : new Error(String(err));
+      for (const [id, list] of this.waiters) {
+        this.waiters.delete(id);
+        for (const w of list) w({ status: 'rejected', code: ErrorCode.Unavailable, message: error.message });
+      }
+      this.emit('fatal', error);
+      throw error;
+    }
+    const { block, executed } = result;
     const settle = (id: string, status: TxStatus): void => {
       this.pending.delete(id);
       const list = this.waiters.get(id);

@@ -39,7 +39,12 @@ export class EmbeddedOrderer implements Orderer {
 
   private kick(): void {
     if (this.running || !this.deliver || this.queue.length === 0 || this.stopped) return;
-    this.running = new Promise<void>((resolve) => setImmediate(resolve)).then(() => this.drain());
+    this.running = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.drain())
+      .catch(() => {
+        // The deliverer failed (it reports and stops the node); order nothing more.
+        this.stopped = true;
+      });
   }
 
   private async drain(): Promise<void> {
