@@ -14,11 +14,22 @@ export interface LoadResult {
 }
 
 /** One request; resolves with the status code once the body has been read. */
-export function httpRequest(agent: Agent, url: URL, method: 'GET' | 'POST', body?: string): Promise<number> {
+export function httpRequest(
+  agent: Agent,
+  url: URL,
+  method: 'GET' | 'POST',
+  body?: string,
+): Promise<number> {
   return new Promise((resolve, reject) => {
     const req = request(
       url,
-      { agent, method, headers: body ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } : {} },
+      {
+        agent,
+        method,
+        headers: body
+          ? { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) }
+          : {},
+      },
       (res) => {
         res.on('data', () => {});
         res.on('end', () => resolve(res.statusCode ?? 0));

@@ -36,14 +36,22 @@ function signedCreates(chainId: string, count: number, type: KeyTypeName): strin
     const recovery = generateKeyPair('ed25519');
     const payload = {
       document: {
-        verificationMethod: [{ id: 'key-1', type: 'Multikey' as const, publicKeyMultibase: publicKeyToMultibase(type, key.publicKey) }],
+        verificationMethod: [
+          {
+            id: 'key-1',
+            type: 'Multikey' as const,
+            publicKeyMultibase: publicKeyToMultibase(type, key.publicKey),
+          },
+        ],
         authentication: ['key-1'],
         capabilityInvocation: ['key-1'],
       },
       recoveryCommitment: recoveryCommitment(publicKeyToMultibase('ed25519', recovery.publicKey)),
     };
     const did = didFromCreateOperation(payload);
-    const tx = signTransaction({ chainId, type: 'did.create', payload }, [{ kid: `${did}#key-1`, type, privateKey: key.privateKey }]);
+    const tx = signTransaction({ chainId, type: 'did.create', payload }, [
+      { kid: `${did}#key-1`, type, privateKey: key.privateKey },
+    ]);
     out.push(JSON.stringify(tx));
   }
   return out;
@@ -58,21 +66,35 @@ async function benchCommits(dir: string): Promise<string[]> {
   const chainId = await chainIdOf(node.url);
   const created: string[] = [];
   try {
-    for (const [type, count] of [['ed25519', quick ? 2000 : 30_000], ['sm2', quick ? 500 : 6000]] as const) {
+    for (const [type, count] of [
+      ['ed25519', quick ? 2000 : 30_000],
+      ['sm2', quick ? 500 : 6000],
+    ] as const) {
       const txs = signedCreates(chainId, count, type);
       let i = 0;
       const result = await runLoad({
         base: node.url,
         concurrency: 256,
         durationMs: 60_000,
-        next: () => (i < txs.length ? { method: 'POST', path: '/v1/transactions?wait=true', body: txs[i++]! } : undefined),
+        next: () =>
+          i < txs.length
+            ? { method: 'POST', path: '/v1/transactions?wait=true', body: txs[i++]! }
+            : undefined,
       });
-      report(`DID creates committed, ${type} keys (HTTP, wait=true, 256 in flight)`, `${fmt(result.perSecond)} tx/s  p50 ${fmt(result.p50Ms, 1)} ms  p99 ${fmt(result.p99Ms, 1)} ms  (${result.requests} ok, ${result.errors} errors)`);
+      report(
+        `DID creates committed, ${type} keys (HTTP, wait=true, 256 in flight)`,
+        `${fmt(result.perSecond)} tx/s  p50 ${fmt(result.p50Ms, 1)} ms  p99 ${fmt(result.p99Ms, 1)} ms  (${result.requests} ok, ${result.errors} errors)`,
+      );
       for (const tx of txs.slice(0, 2000)) created.push(JSON.parse(tx).proofs[0].kid.split('#')[0]);
     }
     // Resolution against the trivial route of the same server: the framework's ceiling.
     const duration = quick ? 2000 : 5000;
-    const ping = await runLoad({ base: node.url, concurrency: 32, durationMs: duration, next: () => ({ method: 'GET', path: '/v1/ping' }) });
+    const ping = await runLoad({
+      base: node.url,
+      concurrency: 32,
+      durationMs: duration,
+      next: () => ({ method: 'GET', path: '/v1/ping' }),
+    });
     let j = 0;
     const resolve = await runLoad({
       base: node.url,
@@ -80,8 +102,14 @@ async function benchCommits(dir: string): Promise<string[]> {
       durationMs: duration,
       next: () => ({ method: 'GET', path: `/1.0/identifiers/${created[j++ % created.length]}` }),
     });
-    report('trivial route GET /v1/ping (32 connections)', `${fmt(ping.perSecond)} req/s  p99 ${fmt(ping.p99Ms, 2)} ms`);
-    report('resolution GET /1.0/identifiers/{did} (32 connections)', `${fmt(resolve.perSecond)} req/s  p99 ${fmt(resolve.p99Ms, 2)} ms  = ${fmt((100 * resolve.perSecond) / ping.perSecond)}% of trivial`);
+    report(
+      'trivial route GET /v1/ping (32 connections)',
+      `${fmt(ping.perSecond)} req/s  p99 ${fmt(ping.p99Ms, 2)} ms`,
+    );
+    report(
+      'resolution GET /1.0/identifiers/{did} (32 connections)',
+      `${fmt(resolve.perSecond)} req/s  p99 ${fmt(resolve.p99Ms, 2)} ms  = ${fmt((100 * resolve.perSecond) / ping.perSecond)}% of trivial  (${resolve.errors} errors)`,
+    );
   } finally {
     await stopGracefully(node.child);
   }
@@ -98,10 +126,17 @@ async function benchResolutionAtScale(dir: string, count: number): Promise<numbe
   const startSeconds = (performance.now() - start) / 1000;
   try {
     // Warm up, then measure with random DIDs.
-    let i = 0;
-    const next = () => ({ method: 'GET' as const, path: `/1.0/identifiers/${sample[Math.floor(Math.random() * sample.length)]}` });
+    const next = () => ({
+      method: 'GET' as const,
+      path: `/1.0/identifiers/${sample[Math.floor(Math.random() * sample.length)]}`,
+    });
     await runLoad({ base: node.url, concurrency: 16, durationMs: 1000, next });
-    const result = await runLoad({ base: node.url, concurrency: 16, durationMs: quick ? 2000 : 5000, next: () => (i++, next()) });
+    const result = await runLoad({
+      base: node.url,
+      concurrency: 16,
+      durationMs: quick ? 2000 : 5000,
+      next,
+    });
     report(
       `resolution with ${fmt(count)} DIDs in state (16 connections)`,
       `${fmt(result.perSecond)} req/s  p50 ${fmt(result.p50Ms, 2)} ms  p99 ${fmt(result.p99Ms, 2)} ms  (fill ${fmt(fillSeconds, 1)} s, node start+verify ${fmt(startSeconds, 1)} s)`,
@@ -113,9 +148,11 @@ async function benchResolutionAtScale(dir: string, count: number): Promise<numbe
 }
 
 async function main(): Promise<void> {
-  console.log(`ddi bench — node ${process.version}, ${new Date().toISOString()}${quick ? ' (quick)' : ''}\n`);
+  console.log(
+    `ddi bench — node ${process.version}, ${new Date().toISOString()}${quick ? ' (quick)' : ''}\n`,
+  );
   for (const p of await benchPrimitives()) report(`primitive: ${p.name}`, `${fmt(p.opsPerSec)} /s`);
-  for (const m of await benchMerkle()) report(`merkle: ${m.name}`, `${fmt(m.value, 1)} ${m.unit}`);
+  for (const m of await benchMerkle()) report(m.name, `${fmt(m.value, 1)} ${m.unit}`);
   const dir = mkdtempSync(join(tmpdir(), 'ddi-bench-'));
   try {
     await benchCommits(dir);

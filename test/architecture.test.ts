@@ -32,13 +32,15 @@ describe('architecture', () => {
       for (const match of source.matchAll(/(?:from|import)\s*\(?\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
         const target = resolve(dirname(file), match[1]!);
         if (!target.startsWith(SRC)) continue;
-        if (layerOf(target) > layerOf(file)) violations.push(`${relative(REPO_ROOT, file)} imports ${match[1]}`);
+        if (layerOf(target) > layerOf(file))
+          violations.push(`${relative(REPO_ROOT, file)} imports ${match[1]}`);
       }
     }
     expect(violations).toEqual([]);
   });
 
   it('has a README in each layer folder', () => {
-    for (const layer of LAYERS) expect(statSync(join(SRC, layer, 'README.md')).isFile(), layer).toBe(true);
+    for (const layer of LAYERS)
+      expect(statSync(join(SRC, layer, 'README.md')).isFile(), layer).toBe(true);
   });
 });

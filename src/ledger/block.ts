@@ -56,7 +56,9 @@ const NODE = Buffer.from([1]);
  */
 export function transactionRoot(txIds: readonly string[]): string {
   if (txIds.length === 0) return ZERO_HASH;
-  let level: Uint8Array[] = txIds.map((id) => sha256(Buffer.concat([LEAF, Buffer.from(id, 'hex')])));
+  let level: Uint8Array[] = txIds.map((id) =>
+    sha256(Buffer.concat([LEAF, Buffer.from(id, 'hex')])),
+  );
   while (level.length > 1) {
     const next: Uint8Array[] = [];
     for (let i = 0; i < level.length; i += 2) {

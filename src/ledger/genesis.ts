@@ -35,8 +35,14 @@ export function validateGenesis(value: unknown): Genesis {
     Number.isSafeInteger(g.time) &&
     Array.isArray(g.operators) &&
     g.operators.length > 0 &&
-    g.operators.every((o) => typeof o?.name === 'string' && typeof o.publicKeyMultibase === 'string');
-  if (!ok) throw new DdiError(ErrorCode.Malformed, 'genesis must have chainId, time and at least one operator');
+    g.operators.every(
+      (o) => typeof o?.name === 'string' && typeof o.publicKeyMultibase === 'string',
+    );
+  if (!ok)
+    throw new DdiError(
+      ErrorCode.Malformed,
+      'genesis must have chainId, time and at least one operator',
+    );
   for (const o of g.operators!) publicKeyFromMultibase(o.publicKeyMultibase);
   return { chainId: g.chainId!, time: g.time!, operators: g.operators! };
 }

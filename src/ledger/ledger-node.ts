@@ -5,6 +5,8 @@ import type { Ledger, TxStatus } from './ledger.ts';
 import type { OrderedBatch, Orderer } from './ordering/orderer.ts';
 import type { Transaction } from './transaction.ts';
 import { decodeTransaction } from './transaction.ts';
+import type { VerificationPool } from './verification/verification-pool.ts';
+import { preverifyTransaction } from './verification/preverify.ts';
 
 export type SubmitStatus = TxStatus | { status: 'pending' };
 
@@ -25,13 +27,18 @@ type Waiter = (status: TxStatus) => void;
 export class LedgerNode extends EventEmitter<{ block: [Block]; fatal: [Error] }> {
   private readonly pending = new Map<string, Transaction>();
   private readonly waiters = new Map<string, Waiter[]>();
-  private journalQueue: Array<{ item: { id: string; tx: Transaction }; done: (err?: unknown) => void }> = [];
+  private journalQueue: Array<{
+    item: { id: string; tx: Transaction };
+    done: (err?: unknown) => void;
+  }> = [];
   private journalScheduled = false;
   private closed = false;
 
   constructor(
     readonly ledger: Ledger,
     private readonly orderer: Orderer,
+    /** Optional worker threads for signature checks; without it everything runs inline. */
+    private readonly verificationPool?: VerificationPool,
   ) {
     super();
   }
@@ -55,12 +62,21 @@ export class LedgerNode extends EventEmitter<{ block: [Block]; fatal: [Error] }>
   }
 
   /** Checks and submits one transaction (raw JSON value). */
-  async submit(value: unknown, options: SubmitOptions = {}): Promise<{ id: string } & SubmitStatus> {
+  async submit(
+    value: unknown,
+    options: SubmitOptions = {},
+  ): Promise<{ id: string } & SubmitStatus> {
     if (this.closed) throw new DdiError(ErrorCode.Unavailable, 'node is shutting down');
     const { tx, id } = decodeTransaction(value);
     if (this.pending.has(id)) {
       // Idempotent: a client resubmitting a pending transaction (same id) just waits for it.
-      return options.wait ? { id, ...(await this.waitFor(id, options.timeoutMs)) } : { id, status: 'pending' };
+      return options.wait
+        ? { id, ...(await this.waitFor(id, options.timeoutMs)) }
+        : { id, status: 'pending' };
+    }
+    if (this.verificationPool) {
+      await preverifyTransaction(this.ledger, this.verificationPool, tx, id);
+      if (this.pending.has(id)) return this.submit(value, options);
     }
     this.ledger.checkTx(tx, id);
     this.pending.set(id, tx);
@@ -89,7 +105,12 @@ export class LedgerNode extends EventEmitter<{ block: [Block]; fatal: [Error] }>
       const timer = setTimeout(() => {
         const list = this.waiters.get(id);
         if (list) list.splice(list.indexOf(done), 1);
-        reject(new DdiError(ErrorCode.Timeout, `transaction ${id} was not committed within ${timeoutMs} ms`));
+        reject(
+          new DdiError(
+            ErrorCode.Timeout,
+            `transaction ${id} was not committed within ${timeoutMs} ms`,
+          ),
+        );
       }, timeoutMs);
       const done: Waiter = (status) => {
         clearTimeout(timer);
@@ -135,7 +156,8 @@ export class LedgerNode extends EventEmitter<{ block: [Block]; fatal: [Error] }>
       const error = err instanceof Error ? err : new Error(String(err));
       for (const [id, list] of this.waiters) {
         this.waiters.delete(id);
-        for (const w of list) w({ status: 'rejected', code: ErrorCode.Unavailable, message: error.message });
+        for (const w of list)
+          w({ status: 'rejected', code: ErrorCode.Unavailable, message: error.message });
       }
       this.emit('fatal', error);
       throw error;
@@ -149,15 +171,22 @@ export class LedgerNode extends EventEmitter<{ block: [Block]; fatal: [Error] }>
       for (const w of list) w(status);
     };
     executed.applied.forEach((a, position) => {
-      settle(a.id, { status: 'committed', height: block!.header.height, position, blockHash: block!.hash });
+      settle(a.id, {
+        status: 'committed',
+        height: block!.header.height,
+        position,
+        blockHash: block!.hash,
+      });
     });
-    for (const r of executed.rejected) settle(r.id, { status: 'rejected', code: r.code, message: r.message });
+    for (const r of executed.rejected)
+      settle(r.id, { status: 'rejected', code: r.code, message: r.message });
     if (block) this.emit('block', block);
   }
 
   async close(): Promise<void> {
     this.closed = true;
     await this.orderer.stop();
+    await this.verificationPool?.close();
     this.ledger.close();
   }
 }

@@ -11,6 +11,7 @@ import type { ExecutedBlock } from './state-machine.ts';
 import { SqliteLedgerStore } from './storage/sqlite-ledger-store.ts';
 import { WorldState } from './state/world-state.ts';
 import type { Transaction } from './transaction.ts';
+import type { SignatureChecker } from './registries/signature-checker.ts';
 
 /** How far a proposed block time may run ahead of this node's clock. */
 export const MAX_CLOCK_SKEW_MS = 10_000;
@@ -49,13 +50,23 @@ export class Ledger {
   private readonly operatorId: string;
   private readonly operators: Map<string, { type: KeyPair['type']; publicKey: Uint8Array }>;
 
-  private constructor(store: SqliteLedgerStore, genesis: Genesis, operatorKey: KeyPair, head: Block) {
+  private constructor(
+    store: SqliteLedgerStore,
+    genesis: Genesis,
+    operatorKey: KeyPair,
+    head: Block,
+  ) {
     this.store = store;
     this.genesis = genesis;
     this.chainId = genesis.chainId;
     this.operatorKey = operatorKey;
     this.operatorId = publicKeyToMultibase(operatorKey.type, operatorKey.publicKey);
-    this.operators = new Map(genesis.operators.map((o) => [o.publicKeyMultibase, publicKeyFromMultibase(o.publicKeyMultibase)]));
+    this.operators = new Map(
+      genesis.operators.map((o) => [
+        o.publicKeyMultibase,
+        publicKeyFromMultibase(o.publicKeyMultibase),
+      ]),
+    );
     this.machine = new StateMachine(genesis.chainId);
     this.headBlock = head;
     this.state = new WorldState(store);
@@ -68,18 +79,24 @@ export class Ledger {
       const storedHash = store.getMeta('genesisHash');
       let genesis: Genesis;
       if (storedHash === undefined) {
-        if (!options.genesis) throw new DdiError(ErrorCode.NotFound, 'empty data directory and no genesis given');
+        if (!options.genesis)
+          throw new DdiError(ErrorCode.NotFound, 'empty data directory and no genesis given');
         genesis = validateGenesis(options.genesis);
         Ledger.writeGenesis(store, genesis, options.operatorKey);
       } else {
         genesis = validateGenesis(JSON.parse(store.getMeta('genesis') ?? 'null'));
-        if (genesisHash(genesis) !== storedHash) throw new DdiError(ErrorCode.Corrupt, 'stored genesis does not match its hash');
+        if (genesisHash(genesis) !== storedHash)
+          throw new DdiError(ErrorCode.Corrupt, 'stored genesis does not match its hash');
         if (options.genesis && genesisHash(options.genesis) !== storedHash) {
-          throw new DdiError(ErrorCode.Conflict, 'this data directory belongs to a different genesis');
+          throw new DdiError(
+            ErrorCode.Conflict,
+            'this data directory belongs to a different genesis',
+          );
         }
       }
       const head = store.getBlock(store.lastHeight());
-      if (!head) throw new DdiError(ErrorCode.Corrupt, 'data directory has a genesis but no blocks');
+      if (!head)
+        throw new DdiError(ErrorCode.Corrupt, 'data directory has a genesis but no blocks');
       const ledger = new Ledger(store, genesis, options.operatorKey, head);
       ledger.verifyStoredChain();
       return ledger;
@@ -89,7 +106,11 @@ export class Ledger {
     }
   }
 
-  private static writeGenesis(store: SqliteLedgerStore, genesis: Genesis, operatorKey: KeyPair): void {
+  private static writeGenesis(
+    store: SqliteLedgerStore,
+    genesis: Genesis,
+    operatorKey: KeyPair,
+  ): void {
     const writes = new Map<string, string | null>([[GENESIS_STATE_KEY, JSON.stringify(genesis)]]);
     // Block 0's state root commits to the genesis document itself.
     const scratch = new WorldState(store);
@@ -107,7 +128,13 @@ export class Ledger {
     store.db.transaction(() => {
       store.setMeta('genesis', JSON.stringify(genesis));
       store.setMeta('genesisHash', genesisHash(genesis));
-      store.writeBlock({ block, transactions: [], rejected: [], stateWrites: writes, didVersions: [] });
+      store.writeBlock({
+        block,
+        transactions: [],
+        rejected: [],
+        stateWrites: writes,
+        didVersions: [],
+      });
     })();
   }
 
@@ -121,24 +148,50 @@ export class Ledger {
       if (!block) throw new DdiError(ErrorCode.Corrupt, `block ${height} is missing`);
       const { header } = block;
       const where = { height };
-      if (header.height !== height || header.chainId !== this.chainId) throw new DdiError(ErrorCode.Corrupt, `block ${height} header is inconsistent`, where);
-      if (blockHash(header) !== block.hash) throw new DdiError(ErrorCode.Corrupt, `block ${height} hash does not match its header`, where);
-      if (header.previousHash !== previousHash) throw new DdiError(ErrorCode.Corrupt, `block ${height} does not chain to block ${height - 1}`, where);
-      if (header.time <= previousTime) throw new DdiError(ErrorCode.Corrupt, `block ${height} time goes backwards`, where);
+      if (header.height !== height || header.chainId !== this.chainId)
+        throw new DdiError(ErrorCode.Corrupt, `block ${height} header is inconsistent`, where);
+      if (blockHash(header) !== block.hash)
+        throw new DdiError(
+          ErrorCode.Corrupt,
+          `block ${height} hash does not match its header`,
+          where,
+        );
+      if (header.previousHash !== previousHash)
+        throw new DdiError(
+          ErrorCode.Corrupt,
+          `block ${height} does not chain to block ${height - 1}`,
+          where,
+        );
+      if (header.time <= previousTime)
+        throw new DdiError(ErrorCode.Corrupt, `block ${height} time goes backwards`, where);
       if (transactionRoot(block.txIds) !== header.txRoot || block.txIds.length !== header.txCount) {
-        throw new DdiError(ErrorCode.Corrupt, `block ${height} transactions do not match txRoot`, where);
+        throw new DdiError(
+          ErrorCode.Corrupt,
+          `block ${height} transactions do not match txRoot`,
+          where,
+        );
       }
-      if (!block.signatures.some((s) => this.verifyHeaderSignature(block.hash, s.operator, s.sig))) {
-        throw new DdiError(ErrorCode.Corrupt, `block ${height} carries no valid operator signature`, where);
+      if (
+        !block.signatures.some((s) => this.verifyHeaderSignature(block.hash, s.operator, s.sig))
+      ) {
+        throw new DdiError(
+          ErrorCode.Corrupt,
+          `block ${height} carries no valid operator signature`,
+          where,
+        );
       }
       previousHash = block.hash;
       previousTime = header.time;
     }
     if (this.state.root() !== this.headBlock.header.stateRoot) {
-      throw new DdiError(ErrorCode.Corrupt, 'stored state does not match the state root of the last block', {
-        expected: this.headBlock.header.stateRoot,
-        actual: this.state.root(),
-      });
+      throw new DdiError(
+        ErrorCode.Corrupt,
+        'stored state does not match the state root of the last block',
+        {
+          expected: this.headBlock.header.stateRoot,
+          actual: this.state.root(),
+        },
+      );
     }
   }
 
@@ -158,10 +211,17 @@ export class Ledger {
   }
 
   /** Screens a transaction against committed state; throws the error it would be rejected with. */
-  checkTx(tx: Transaction, id: string): void {
-    if (this.store.hasTransaction(id)) throw new DdiError(ErrorCode.Replay, `transaction ${id} is already on the ledger`);
+  checkTx(tx: Transaction, id: string, signatures?: SignatureChecker): void {
+    if (this.store.hasTransaction(id))
+      throw new DdiError(ErrorCode.Replay, `transaction ${id} is already on the ledger`);
     const { height, time } = this.headBlock.header;
-    this.machine.checkTx(this.state, tx, id, { height: height + 1, time: Math.max(Date.now(), time + 1) });
+    this.machine.checkTx(
+      this.state,
+      tx,
+      id,
+      { height: height + 1, time: Math.max(Date.now(), time + 1) },
+      signatures,
+    );
   }
 
   /**
@@ -171,7 +231,10 @@ export class Ledger {
   commitBatch(txs: Array<{ id: string; tx: Transaction }>, time: number): CommitResult {
     const parent = this.headBlock.header;
     if (!(time > parent.time) || time > Date.now() + MAX_CLOCK_SKEW_MS) {
-      throw new DdiError(ErrorCode.Malformed, `block time ${time} is not after the last block or too far ahead`);
+      throw new DdiError(
+        ErrorCode.Malformed,
+        `block time ${time} is not after the last block or too far ahead`,
+      );
     }
     const height = parent.height + 1;
     const fresh: Array<{ id: string; tx: Transaction }> = [];
@@ -180,13 +243,21 @@ export class Ledger {
     for (const item of txs) {
       // Ids already on the ledger are rejected however they came back (NATS dedup windows expire).
       if (seen.has(item.id) || this.store.hasTransaction(item.id)) {
-        replays.push({ id: item.id, code: ErrorCode.Replay, message: 'transaction is already on the ledger' });
+        replays.push({
+          id: item.id,
+          code: ErrorCode.Replay,
+          message: 'transaction is already on the ledger',
+        });
       } else {
         seen.add(item.id);
         fresh.push(item);
       }
     }
-    const executed = this.machine.executeBlock(this.state, fresh, { chainId: this.chainId, height, time });
+    const executed = this.machine.executeBlock(this.state, fresh, {
+      chainId: this.chainId,
+      height,
+      time,
+    });
     executed.rejected.unshift(...replays);
     if (executed.applied.length === 0) {
       this.store.writeRejections(parent.height, executed.rejected);
@@ -218,8 +289,16 @@ export class Ledger {
   txStatus(id: string): TxStatus {
     const stored = this.store.getTransaction(id);
     if (stored) {
-      const block = stored.height === this.headBlock.header.height ? this.headBlock : this.store.getBlock(stored.height);
-      return { status: 'committed', height: stored.height, position: stored.position, blockHash: block?.hash ?? '' };
+      const block =
+        stored.height === this.headBlock.header.height
+          ? this.headBlock
+          : this.store.getBlock(stored.height);
+      return {
+        status: 'committed',
+        height: stored.height,
+        position: stored.position,
+        blockHash: block?.hash ?? '',
+      };
     }
     const rejected = this.store.getRejection(id);
     if (rejected) return { status: 'rejected', code: rejected.code, message: rejected.message };

@@ -33,15 +33,41 @@ export class StateMachine {
 
   constructor(private readonly chainId: string) {}
 
-  /** Throws the DdiError the transaction would be rejected with against `state`. */
-  checkTx(state: StateReader, tx: Transaction, id: string, context: Omit<BlockContext, 'chainId'>): void {
-    this.run(new StateOverlay(state), tx, id, { ...context, chainId: this.chainId }, []);
+  /**
+   * Throws the DdiError the transaction would be rejected with against `state`. A
+   * `SignatureCollector` in place of the node's checker makes this a speculative run that
+   * only gathers the signatures to verify.
+   */
+  checkTx(
+    state: StateReader,
+    tx: Transaction,
+    id: string,
+    context: Omit<BlockContext, 'chainId'>,
+    signatures: SignatureChecker = this.signatures,
+  ): void {
+    this.run(
+      new StateOverlay(state),
+      tx,
+      id,
+      { ...context, chainId: this.chainId },
+      [],
+      signatures,
+    );
   }
 
   /** Applies transactions in order; a failing one is recorded as rejected and changes nothing. */
-  executeBlock(state: StateReader, txs: Array<{ id: string; tx: Transaction }>, context: BlockContext): ExecutedBlock {
+  executeBlock(
+    state: StateReader,
+    txs: Array<{ id: string; tx: Transaction }>,
+    context: BlockContext,
+  ): ExecutedBlock {
     const block = new StateOverlay(state);
-    const result: ExecutedBlock = { applied: [], rejected: [], writes: block.writes, didVersions: [] };
+    const result: ExecutedBlock = {
+      applied: [],
+      rejected: [],
+      writes: block.writes,
+      didVersions: [],
+    };
     for (const item of txs) {
       const txState = new StateOverlay(block);
       const versions: DidVersionRow[] = [];
@@ -59,12 +85,32 @@ export class StateMachine {
     return result;
   }
 
-  private run(state: StateOverlay, tx: Transaction, txId: string, context: BlockContext, didVersions: DidVersionRow[]): void {
+  private run(
+    state: StateOverlay,
+    tx: Transaction,
+    txId: string,
+    context: BlockContext,
+    didVersions: DidVersionRow[],
+    signatures: SignatureChecker = this.signatures,
+  ): void {
     if (tx.body.chainId !== this.chainId) {
-      throw new DdiError(ErrorCode.WrongChain, `transaction is for chain "${tx.body.chainId}", this is "${this.chainId}"`);
+      throw new DdiError(
+        ErrorCode.WrongChain,
+        `transaction is for chain "${tx.body.chainId}", this is "${this.chainId}"`,
+      );
     }
     const handler = handlers[tx.body.type];
-    if (!handler) throw new DdiError(ErrorCode.Malformed, `unknown transaction type "${tx.body.type}"`);
-    handler({ tx, txId, chainId: this.chainId, height: context.height, time: context.time, state, signatures: this.signatures, didVersions });
+    if (!handler)
+      throw new DdiError(ErrorCode.Malformed, `unknown transaction type "${tx.body.type}"`);
+    handler({
+      tx,
+      txId,
+      chainId: this.chainId,
+      height: context.height,
+      time: context.time,
+      state,
+      signatures,
+      didVersions,
+    });
   }
 }

@@ -57,11 +57,17 @@ export interface TransactionSigner {
 }
 
 /** Signs a body with one or more keys. */
-export function signTransaction<P>(body: TransactionBody<P>, signers: TransactionSigner[]): Transaction<P> {
+export function signTransaction<P>(
+  body: TransactionBody<P>,
+  signers: TransactionSigner[],
+): Transaction<P> {
   const input = signingInput(body);
   return {
     body,
-    proofs: signers.map((s) => ({ kid: s.kid, sig: base64url.encode(sign(s.type, s.privateKey, input)) })),
+    proofs: signers.map((s) => ({
+      kid: s.kid,
+      sig: base64url.encode(sign(s.type, s.privateKey, input)),
+    })),
   };
 }
 
@@ -90,12 +96,14 @@ export function decodeTransaction(value: unknown): { tx: Transaction; id: string
     throw new DdiError(ErrorCode.Malformed, 'transaction must be an object');
   }
   const { body, proofs, ...rest } = value as Record<string, unknown>;
-  if (Object.keys(rest).length) throw new DdiError(ErrorCode.Malformed, `unknown transaction field "${Object.keys(rest)[0]}"`);
+  if (Object.keys(rest).length)
+    throw new DdiError(ErrorCode.Malformed, `unknown transaction field "${Object.keys(rest)[0]}"`);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new DdiError(ErrorCode.Malformed, 'transaction body must be an object');
   }
   const { chainId, type, payload, ...bodyRest } = body as Record<string, unknown>;
-  if (Object.keys(bodyRest).length) throw new DdiError(ErrorCode.Malformed, `unknown body field "${Object.keys(bodyRest)[0]}"`);
+  if (Object.keys(bodyRest).length)
+    throw new DdiError(ErrorCode.Malformed, `unknown body field "${Object.keys(bodyRest)[0]}"`);
   if (typeof chainId !== 'string' || chainId.length === 0 || chainId.length > 64) {
     throw new DdiError(ErrorCode.Malformed, 'body.chainId must be a string');
   }
@@ -109,16 +117,22 @@ export function decodeTransaction(value: unknown): { tx: Transaction; id: string
     throw new DdiError(ErrorCode.Malformed, `proofs must be an array of 1..${MAX_PROOFS}`);
   }
   for (const p of proofs) {
-    if (typeof p !== 'object' || p === null) throw new DdiError(ErrorCode.Malformed, 'proof must be an object');
+    if (typeof p !== 'object' || p === null)
+      throw new DdiError(ErrorCode.Malformed, 'proof must be an object');
     const { kid, sig, ...pRest } = p as Record<string, unknown>;
     if (Object.keys(pRest).length) throw new DdiError(ErrorCode.Malformed, 'unknown proof field');
-    if (typeof kid !== 'string' || kid.length === 0 || kid.length > 512) throw new DdiError(ErrorCode.Malformed, 'proof.kid must be a string');
-    if (typeof sig !== 'string' || sig.length === 0 || sig.length > 200) throw new DdiError(ErrorCode.Malformed, 'proof.sig must be a string');
+    if (typeof kid !== 'string' || kid.length === 0 || kid.length > 512)
+      throw new DdiError(ErrorCode.Malformed, 'proof.kid must be a string');
+    if (typeof sig !== 'string' || sig.length === 0 || sig.length > 200)
+      throw new DdiError(ErrorCode.Malformed, 'proof.sig must be a string');
   }
   const tx = { body: { chainId, type, payload }, proofs } as Transaction;
   const size = canonicalBytes(tx).length;
   if (size > MAX_TRANSACTION_BYTES) {
-    throw new DdiError(ErrorCode.TooLarge, `transaction is ${size} bytes; the limit is ${MAX_TRANSACTION_BYTES}`);
+    throw new DdiError(
+      ErrorCode.TooLarge,
+      `transaction is ${size} bytes; the limit is ${MAX_TRANSACTION_BYTES}`,
+    );
   }
   return { tx, id: transactionId(tx.body), size };
 }

@@ -29,11 +29,15 @@ export interface NodeProcess {
 /** Starts `ddi node start` as a real process and waits until it answers HTTP. */
 export async function startNodeProcess(dataDir: string, port?: number): Promise<NodeProcess> {
   const p = port ?? (await freePort());
-  const child = spawn(process.execPath, [DDI_BIN, 'node', 'start', '--port', String(p), '--data-dir', dataDir], {
-    cwd: REPO_ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, DDI_LOG: '0' },
-  });
+  const child = spawn(
+    process.execPath,
+    [DDI_BIN, 'node', 'start', '--port', String(p), '--data-dir', dataDir],
+    {
+      cwd: REPO_ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, DDI_LOG: '0' },
+    },
+  );
   let output = '';
   child.stdout!.on('data', (d) => (output += d));
   child.stderr!.on('data', (d) => (output += d));

@@ -29,18 +29,35 @@ export interface TestNode {
 }
 
 /** An in-process embedded node on a temporary data directory. */
-export async function openTestNode(existing?: { dataDir: string; operatorKey: KeyPair; genesis: Genesis }): Promise<TestNode> {
+export async function openTestNode(existing?: {
+  dataDir: string;
+  operatorKey: KeyPair;
+  genesis: Genesis;
+}): Promise<TestNode> {
   const dataDir = existing?.dataDir ?? tempDir().dir;
   const operatorKey = existing?.operatorKey ?? generateKeyPair('ed25519');
   const genesis = existing?.genesis ?? {
     chainId: 'ddi-test',
     time: Date.now() - 60_000,
-    operators: [{ name: 'op', publicKeyMultibase: publicKeyToMultibase('ed25519', operatorKey.publicKey) }],
+    operators: [
+      { name: 'op', publicKeyMultibase: publicKeyToMultibase('ed25519', operatorKey.publicKey) },
+    ],
   };
   const ledger = Ledger.open({ dataDir, genesis, operatorKey });
-  const node = new LedgerNode(ledger, new EmbeddedOrderer({ lastBlockTime: ledger.head().header.time }));
+  const node = new LedgerNode(
+    ledger,
+    new EmbeddedOrderer({ lastBlockTime: ledger.head().header.time }),
+  );
   await node.start();
-  return { node, ledger, chainId: genesis.chainId, dataDir, operatorKey, genesis, close: () => node.close() };
+  return {
+    node,
+    ledger,
+    chainId: genesis.chainId,
+    dataDir,
+    operatorKey,
+    genesis,
+    close: () => node.close(),
+  };
 }
 
 export interface TestDid {
@@ -52,9 +69,19 @@ export interface TestDid {
 }
 
 /** Document content with one key as key-1 in every signing relationship. */
-export function contentFor(key: KeyPair, fragment = 'key-1', extra: Partial<DidDocumentContent> = {}): DidDocumentContent {
+export function contentFor(
+  key: KeyPair,
+  fragment = 'key-1',
+  extra: Partial<DidDocumentContent> = {},
+): DidDocumentContent {
   return {
-    verificationMethod: [{ id: fragment, type: 'Multikey', publicKeyMultibase: publicKeyToMultibase(key.type, key.publicKey) }],
+    verificationMethod: [
+      {
+        id: fragment,
+        type: 'Multikey',
+        publicKeyMultibase: publicKeyToMultibase(key.type, key.publicKey),
+      },
+    ],
     authentication: [fragment],
     assertionMethod: [fragment],
     capabilityInvocation: [fragment],
@@ -63,7 +90,11 @@ export function contentFor(key: KeyPair, fragment = 'key-1', extra: Partial<DidD
 }
 
 /** Builds (does not submit) a signed did.create. */
-export function makeDid(chainId: string, type: KeyTypeName = 'ed25519', extra: Partial<DidDocumentContent> = {}): TestDid {
+export function makeDid(
+  chainId: string,
+  type: KeyTypeName = 'ed25519',
+  extra: Partial<DidDocumentContent> = {},
+): TestDid {
   const signing = generateKeyPair(type);
   const recovery = generateKeyPair(type);
   const content = contentFor(signing, 'key-1', extra);

@@ -6,7 +6,7 @@ import { Ledger } from '../../src/ledger/ledger.ts';
 import { LedgerNode } from '../../src/ledger/ledger-node.ts';
 import type { Orderer } from '../../src/ledger/ordering/orderer.ts';
 import { makeDid, openTestNode, tempDir } from '../helpers/temp-node.ts';
-import { DdiError } from '../../src/core/errors.ts';
+import type { DdiError } from '../../src/core/errors.ts';
 
 async function ledgerWithDids(count: number) {
   const t = await openTestNode();
@@ -38,14 +38,18 @@ describe('ledger persistence', () => {
   it('refuses a data directory made from a different genesis', async () => {
     const t = await ledgerWithDids(1);
     const other = { ...t.genesis, chainId: 'another-network' };
-    const err = openError(() => Ledger.open({ dataDir: t.dataDir, operatorKey: t.operatorKey, genesis: other }));
+    const err = openError(() =>
+      Ledger.open({ dataDir: t.dataDir, operatorKey: t.operatorKey, genesis: other }),
+    );
     expect(err.code).toBe('conflict');
   });
 
   it('detects a tampered block header', async () => {
     const t = await ledgerWithDids(3);
     const db = new Database(join(t.dataDir, 'ledger.sqlite'));
-    const row = db.prepare('SELECT header FROM blocks WHERE height = 2').get() as { header: string };
+    const row = db.prepare('SELECT header FROM blocks WHERE height = 2').get() as {
+      header: string;
+    };
     const header = JSON.parse(row.header);
     header.txCount = 7;
     db.prepare('UPDATE blocks SET header = ? WHERE height = 2').run(JSON.stringify(header));
@@ -58,7 +62,10 @@ describe('ledger persistence', () => {
   it('detects tampered world state (state root mismatch)', async () => {
     const t = await ledgerWithDids(2);
     const db = new Database(join(t.dataDir, 'ledger.sqlite'));
-    const row = db.prepare("SELECT key, value FROM state WHERE key LIKE 'did/%' LIMIT 1").get() as { key: string; value: string };
+    const row = db.prepare("SELECT key, value FROM state WHERE key LIKE 'did/%' LIMIT 1").get() as {
+      key: string;
+      value: string;
+    };
     const record = JSON.parse(row.value);
     record.recoveryCommitment = 'A'.repeat(43);
     db.prepare('UPDATE state SET value = ? WHERE key = ?').run(JSON.stringify(record), row.key);
@@ -73,7 +80,9 @@ describe('ledger persistence', () => {
     const db = new Database(join(t.dataDir, 'ledger.sqlite'));
     const stranger = generateKeyPair('ed25519');
     db.prepare('UPDATE blocks SET signatures = ? WHERE height = 1').run(
-      JSON.stringify([{ operator: publicKeyToMultibase('ed25519', stranger.publicKey), sig: 'AAAA' }]),
+      JSON.stringify([
+        { operator: publicKeyToMultibase('ed25519', stranger.publicKey), sig: 'AAAA' },
+      ]),
     );
     db.close();
     const err = openError(() => Ledger.open({ dataDir: t.dataDir, operatorKey: t.operatorKey }));
@@ -82,7 +91,9 @@ describe('ledger persistence', () => {
 
   it('needs a genesis to initialise an empty directory', () => {
     const { dir, cleanup } = tempDir();
-    const err = openError(() => Ledger.open({ dataDir: dir, operatorKey: generateKeyPair('ed25519') }));
+    const err = openError(() =>
+      Ledger.open({ dataDir: dir, operatorKey: generateKeyPair('ed25519') }),
+    );
     expect(err.code).toBe('notFound');
     cleanup();
   });
@@ -91,7 +102,11 @@ describe('ledger persistence', () => {
     const t = await openTestNode();
     await t.close();
     // Test double: an orderer that accepts and never orders, i.e. the node dies before its next block.
-    const stalled: Orderer = { start: async () => {}, submit: async () => {}, stop: async () => {} };
+    const stalled: Orderer = {
+      start: async () => {},
+      submit: async () => {},
+      stop: async () => {},
+    };
     const ledger = Ledger.open({ dataDir: t.dataDir, operatorKey: t.operatorKey });
     const node = new LedgerNode(ledger, stalled);
     await node.start();

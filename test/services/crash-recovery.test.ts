@@ -1,6 +1,9 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { join } from 'node:path';
-import { generateKeyPair } from '../../src/core/keys/index.ts';
+import {
+  DEV_OPERATOR_PASSPHRASE,
+  loadOrCreateOperatorKey,
+} from '../../src/services/node/operator-key.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
 import { makeDid, tempDir } from '../helpers/temp-node.ts';
 import { kill9, startNodeProcess, stopGracefully } from '../helpers/node-process.ts';
@@ -51,20 +54,28 @@ describe('kill -9 in the middle of a stream of writes', () => {
     for (const id of acknowledged) {
       let status = '';
       for (let i = 0; i < 100 && status !== 'committed'; i++) {
-        status = ((await (await fetch(`${node.url}/v1/transactions/${id}`)).json()) as { status: string }).status;
+        status = (
+          (await (await fetch(`${node.url}/v1/transactions/${id}`)).json()) as { status: string }
+        ).status;
         if (status === 'pending') await new Promise((r) => setTimeout(r, 50));
       }
       expect(status, `acknowledged ${id}`).toBe('committed');
     }
-    const head = (await (await fetch(`${node.url}/v1/blocks/latest`)).json()) as { header: { height: number; stateRoot: string } };
-    const status = (await (await fetch(`${node.url}/v1/status`)).json()) as { stateRoot: string; height: number };
+    const head = (await (await fetch(`${node.url}/v1/blocks/latest`)).json()) as {
+      header: { height: number; stateRoot: string };
+    };
+    const status = (await (await fetch(`${node.url}/v1/status`)).json()) as {
+      stateRoot: string;
+      height: number;
+    };
     expect(status.stateRoot).toBe(head.header.stateRoot);
     expect(await stopGracefully(node.child)).toBe(0);
 
     // Replaying every block from genesis on a fresh ledger must give the same headers: the state survived intact.
-    const original = Ledger.open({ dataDir, operatorKey: generateKeyPair('ed25519') });
+    const { key: operatorKey } = loadOrCreateOperatorKey(dataDir, DEV_OPERATOR_PASSPHRASE);
+    const original = Ledger.open({ dataDir, operatorKey });
     const replayDir = tempDir('ddi-replay-');
-    const replay = Ledger.open({ dataDir: replayDir.dir, genesis: original.genesis, operatorKey: generateKeyPair('ed25519') });
+    const replay = Ledger.open({ dataDir: replayDir.dir, genesis: original.genesis, operatorKey });
     const lastHeight = original.head().header.height;
     expect(lastHeight).toBe(head.header.height);
     for (let h = 1; h <= lastHeight; h++) {

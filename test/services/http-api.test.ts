@@ -35,13 +35,29 @@ async function post(path: string, body: unknown, headers: Record<string, string>
 
 async function get(path: string, headers: Record<string, string> = {}) {
   const res = await fetch(base + path, { headers });
-  return { status: res.status, type: res.headers.get('content-type'), body: (await res.json()) as Record<string, any> };
+  return {
+    status: res.status,
+    type: res.headers.get('content-type'),
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any -- response shapes vary per route
+    body: (await res.json()) as Record<string, any>,
+  };
 }
 
-function update(d: TestDid, previousVersionId: string, document = d.content, kid = `${d.did}#key-1`, key = d.signing) {
-  return signTransaction({ chainId: t.chainId, type: 'did.update', payload: { did: d.did, previousVersionId, document } }, [
-    { kid, type: key.type, privateKey: key.privateKey },
-  ]);
+function update(
+  d: TestDid,
+  previousVersionId: string,
+  document = d.content,
+  kid = `${d.did}#key-1`,
+  key = d.signing,
+) {
+  return signTransaction(
+    {
+      chainId: t.chainId,
+      type: 'did.update',
+      payload: { did: d.did, previousVersionId, document },
+    },
+    [{ kid, type: key.type, privateKey: key.privateKey }],
+  );
 }
 
 describe('transactions over HTTP', () => {
@@ -70,12 +86,36 @@ describe('transactions over HTTP', () => {
     const cases: Array<[string, unknown, number, string]> = [
       ['replay', d.createTx, 409, 'replay'],
       ['stale version', update(d, '7'), 409, 'staleVersion'],
-      ['wrong signature', update(d, '1', d.content, `${d.did}#key-1`, generateKeyPair('ed25519')), 401, 'badSignature'],
+      [
+        'wrong signature',
+        update(d, '1', d.content, `${d.did}#key-1`, generateKeyPair('ed25519')),
+        401,
+        'badSignature',
+      ],
       ['unknown key', update(d, '1', d.content, `${d.did}#nope`), 401, 'unknownKey'],
       ['missing proofs', { body: d.createTx.body, proofs: [] }, 400, 'malformed'],
       ['unknown field', { ...d.createTx, extra: true }, 400, 'malformed'],
-      ['unknown type', signTransaction({ chainId: t.chainId, type: 'did.explode', payload: {} }, [{ kid: 'x', type: 'ed25519', privateKey: d.signing.privateKey }]), 400, 'malformed'],
-      ['deactivate by own key', signTransaction({ chainId: t.chainId, type: 'did.deactivate', payload: { did: d.did, previousVersionId: '1' } }, [{ kid: `${d.did}#key-1`, type: d.signing.type, privateKey: d.signing.privateKey }]), 403, 'unauthorized'],
+      [
+        'unknown type',
+        signTransaction({ chainId: t.chainId, type: 'did.explode', payload: {} }, [
+          { kid: 'x', type: 'ed25519', privateKey: d.signing.privateKey },
+        ]),
+        400,
+        'malformed',
+      ],
+      [
+        'deactivate by own key',
+        signTransaction(
+          {
+            chainId: t.chainId,
+            type: 'did.deactivate',
+            payload: { did: d.did, previousVersionId: '1' },
+          },
+          [{ kid: `${d.did}#key-1`, type: d.signing.type, privateKey: d.signing.privateKey }],
+        ),
+        403,
+        'unauthorized',
+      ],
       ['not found', update(makeDid(t.chainId), '1'), 404, 'notFound'],
     ];
     for (const [name, body, status, code] of cases) {
@@ -89,7 +129,10 @@ describe('transactions over HTTP', () => {
 
   it('refuses bodies that are not JSON, too large, or with bad query parameters', async () => {
     expect((await post('/v1/transactions', '{not json')).body.code).toBe('malformed');
-    const big = await post('/v1/transactions', { body: { chainId: 'x', type: 'did.create', payload: { pad: 'x'.repeat(300_000) } }, proofs: [{ kid: 'a', sig: 'b' }] });
+    const big = await post('/v1/transactions', {
+      body: { chainId: 'x', type: 'did.create', payload: { pad: 'x'.repeat(300_000) } },
+      proofs: [{ kid: 'a', sig: 'b' }],
+    });
     expect(big.status).toBe(413);
     expect(big.body.code).toBe('tooLarge');
     const badQuery = await post('/v1/transactions?wait=maybe', makeDid(t.chainId).createTx);
@@ -109,14 +152,21 @@ describe('resolution over HTTP (Universal Resolver driver route)', () => {
     expect(created.status).toBe(200);
     expect(created.type).toContain('application/did-resolution');
     expect(created.body.didDocument.id).toBe(d.did);
-    expect(created.body.didDocument.verificationMethod[0]).toMatchObject({ id: `${d.did}#key-1`, type: 'Multikey', controller: d.did });
+    expect(created.body.didDocument.verificationMethod[0]).toMatchObject({
+      id: `${d.did}#key-1`,
+      type: 'Multikey',
+      controller: d.did,
+    });
     expect(created.body.didDocumentMetadata).toMatchObject({ versionId: '1' });
     await new Promise((r) => setTimeout(r, 1100)); // versionTime has second precision
     const next = generateKeyPair('sm2');
     await post('/v1/transactions?wait=true', update(d, '1', contentFor(next, 'key-2')));
 
     const current = await get(`/1.0/identifiers/${d.did}`);
-    expect(current.body.didDocumentMetadata).toMatchObject({ versionId: '2', created: created.body.didDocumentMetadata.created });
+    expect(current.body.didDocumentMetadata).toMatchObject({
+      versionId: '2',
+      created: created.body.didDocumentMetadata.created,
+    });
     expect(current.body.didDocumentMetadata.updated).toBeDefined();
     expect(current.body.didDocument.verificationMethod[0].id).toBe(`${d.did}#key-2`);
 
@@ -124,14 +174,20 @@ describe('resolution over HTTP (Universal Resolver driver route)', () => {
     expect(v1.body.didDocument.verificationMethod[0].id).toBe(`${d.did}#key-1`);
     expect(v1.body.didDocumentMetadata).toMatchObject({ versionId: '1', nextVersionId: '2' });
 
-    const atCreation = await get(`/1.0/identifiers/${d.did}?versionTime=${encodeURIComponent(created.body.didDocumentMetadata.created)}`);
+    const atCreation = await get(
+      `/1.0/identifiers/${d.did}?versionTime=${encodeURIComponent(created.body.didDocumentMetadata.created)}`,
+    );
     expect(atCreation.body.didDocumentMetadata.versionId).toBe('1');
-    const now = await get(`/1.0/identifiers/${d.did}?versionTime=${new Date(Date.now() + 1000).toISOString()}`);
+    const now = await get(
+      `/1.0/identifiers/${d.did}?versionTime=${new Date(Date.now() + 1000).toISOString()}`,
+    );
     expect(now.body.didDocumentMetadata.versionId).toBe('2');
     const before = await get(`/1.0/identifiers/${d.did}?versionTime=2000-01-01T00:00:00Z`);
     expect(before.status).toBe(404);
     expect((await get(`/1.0/identifiers/${d.did}?versionId=9`)).status).toBe(404);
-    expect((await get(`/1.0/identifiers/${d.did}?versionId=abc`)).body.didResolutionMetadata.error).toBe('invalidOptions');
+    expect(
+      (await get(`/1.0/identifiers/${d.did}?versionId=abc`)).body.didResolutionMetadata.error,
+    ).toBe('invalidOptions');
 
     const docOnly = await get(`/1.0/identifiers/${d.did}`, { accept: 'application/did+ld+json' });
     expect(docOnly.type).toContain('application/did+ld+json');
@@ -149,7 +205,9 @@ describe('resolution over HTTP (Universal Resolver driver route)', () => {
     expect(invalid.body.didResolutionMetadata.error).toBe('invalidDid');
     const garbage = await get('/1.0/identifiers/not-a-did');
     expect(garbage.body.didResolutionMetadata.error).toBe('invalidDid');
-    const other = await get('/1.0/identifiers/did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK');
+    const other = await get(
+      '/1.0/identifiers/did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK',
+    );
     expect(other.status).toBe(501);
     expect(other.body.didResolutionMetadata.error).toBe('methodNotSupported');
   });
@@ -158,7 +216,15 @@ describe('resolution over HTTP (Universal Resolver driver route)', () => {
     const d = makeDid(t.chainId);
     await post('/v1/transactions?wait=true', d.createTx);
     const deactivate = signTransaction(
-      { chainId: t.chainId, type: 'did.deactivate', payload: { did: d.did, previousVersionId: '1', recoveryKey: publicKeyToMultibase(d.recovery.type, d.recovery.publicKey) } },
+      {
+        chainId: t.chainId,
+        type: 'did.deactivate',
+        payload: {
+          did: d.did,
+          previousVersionId: '1',
+          recoveryKey: publicKeyToMultibase(d.recovery.type, d.recovery.publicKey),
+        },
+      },
       [{ kid: RECOVERY_KID, type: d.recovery.type, privateKey: d.recovery.privateKey }],
     );
     expect((await post('/v1/transactions?wait=true', deactivate)).status).toBe(200);
@@ -178,7 +244,13 @@ describe('node routes', () => {
     expect((await get('/v1/ping')).body).toEqual({ ok: true });
     const openapi = await get('/openapi.json');
     expect(openapi.body.openapi).toBe('3.0.3');
-    for (const path of ['/1.0/identifiers/{did}', '/v1/transactions', '/v1/transactions/{id}', '/v1/blocks/{height}', '/v1/status']) {
+    for (const path of [
+      '/1.0/identifiers/{did}',
+      '/v1/transactions',
+      '/v1/transactions/{id}',
+      '/v1/blocks/{height}',
+      '/v1/status',
+    ]) {
       expect(Object.keys(openapi.body.paths)).toContain(path);
     }
   });

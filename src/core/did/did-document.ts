@@ -6,7 +6,12 @@ export interface DidDocument {
   '@context': string[];
   id: string;
   controller?: string[];
-  verificationMethod?: Array<{ id: string; type: string; controller: string; publicKeyMultibase: string }>;
+  verificationMethod?: Array<{
+    id: string;
+    type: string;
+    controller: string;
+    publicKeyMultibase: string;
+  }>;
   authentication?: string[];
   assertionMethod?: string[];
   keyAgreement?: string[];
@@ -15,7 +20,10 @@ export interface DidDocument {
   service?: Array<{ id: string; type: string; serviceEndpoint: string }>;
 }
 
-export const DID_CONTEXTS = ['https://www.w3.org/ns/did/v1', 'https://w3id.org/security/multikey/v1'];
+export const DID_CONTEXTS = [
+  'https://www.w3.org/ns/did/v1',
+  'https://w3id.org/security/multikey/v1',
+];
 
 /** Renders the W3C DID document of `did` from operation content (fragments → DID URLs). */
 export function renderDidDocument(did: string, content: DidDocumentContent | null): DidDocument {
@@ -34,7 +42,11 @@ export function renderDidDocument(did: string, content: DidDocumentContent | nul
     if (refs?.length) doc[rel] = refs.map((f) => `${did}#${f}`);
   }
   if (content.service?.length) {
-    doc.service = content.service.map((s) => ({ id: `${did}#${s.id}`, type: s.type, serviceEndpoint: s.serviceEndpoint }));
+    doc.service = content.service.map((s) => ({
+      id: `${did}#${s.id}`,
+      type: s.type,
+      serviceEndpoint: s.serviceEndpoint,
+    }));
   }
   return doc;
 }

@@ -9,7 +9,8 @@ export const DID_METHOD = 'ddi';
  */
 const DDI_SUFFIX = /^[1-9A-HJ-NP-Za-km-z]{43,44}$/;
 // DID Core 1.0 §3.1 ABNF: did = "did:" method-name ":" method-specific-id
-const GENERIC_DID = /^did:([a-z0-9]+):((?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})*:)*((?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})+)$/;
+const GENERIC_DID =
+  /^did:([a-z0-9]+):((?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})*:)*((?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})+)$/;
 const MAX_DID_LENGTH = 256;
 
 export interface ParsedDidUrl {

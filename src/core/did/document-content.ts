@@ -51,7 +51,12 @@ export const DOCUMENT_LIMITS = {
 } as const;
 
 const FRAGMENT = /^[A-Za-z0-9._-]{1,64}$/;
-const CONTENT_KEYS = new Set(['verificationMethod', 'service', 'controller', ...VERIFICATION_RELATIONSHIPS]);
+const CONTENT_KEYS = new Set([
+  'verificationMethod',
+  'service',
+  'controller',
+  ...VERIFICATION_RELATIONSHIPS,
+]);
 
 function fail(message: string): never {
   throw new DdiError(ErrorCode.Malformed, `DID document: ${message}`);
@@ -61,7 +66,11 @@ function stringArray(value: unknown, field: string, max: number): string[] {
   if (!Array.isArray(value)) fail(`${field} must be an array`);
   if (value.length > max) fail(`${field} has more than ${max} entries`);
   for (const item of value) {
-    if (typeof item !== 'string' || item.length === 0 || item.length > DOCUMENT_LIMITS.stringLength) {
+    if (
+      typeof item !== 'string' ||
+      item.length === 0 ||
+      item.length > DOCUMENT_LIMITS.stringLength
+    ) {
       fail(`${field} entries must be non-empty strings`);
     }
   }
@@ -77,7 +86,8 @@ export function validateDocumentContent(input: unknown): {
   content: DidDocumentContent;
   keyTypes: Map<string, KeyTypeName>;
 } {
-  if (typeof input !== 'object' || input === null || Array.isArray(input)) fail('must be an object');
+  if (typeof input !== 'object' || input === null || Array.isArray(input))
+    fail('must be an object');
   const raw = input as Record<string, unknown>;
   for (const key of Object.keys(raw)) if (!CONTENT_KEYS.has(key)) fail(`unknown field "${key}"`);
 
@@ -89,8 +99,10 @@ export function validateDocumentContent(input: unknown): {
   for (const vm of methods) {
     if (typeof vm !== 'object' || vm === null) fail('verification method must be an object');
     const { id, type, publicKeyMultibase, ...rest } = vm as Record<string, unknown>;
-    if (Object.keys(rest).length > 0) fail(`unknown verification method field "${Object.keys(rest)[0]}"`);
-    if (typeof id !== 'string' || !FRAGMENT.test(id)) fail('verification method id must be a fragment like "key-1"');
+    if (Object.keys(rest).length > 0)
+      fail(`unknown verification method field "${Object.keys(rest)[0]}"`);
+    if (typeof id !== 'string' || !FRAGMENT.test(id))
+      fail('verification method id must be a fragment like "key-1"');
     if (type !== 'Multikey') fail('verification method type must be "Multikey"');
     if (typeof publicKeyMultibase !== 'string' || publicKeyMultibase.length > 200) {
       fail('publicKeyMultibase must be a string');
@@ -121,7 +133,8 @@ export function validateDocumentContent(input: unknown): {
       if (typeof id !== 'string' || !FRAGMENT.test(id)) fail('service id must be a fragment');
       if (ids.has(id) || keyTypes.has(id)) fail(`duplicate id "${id}"`);
       ids.add(id);
-      if (typeof type !== 'string' || type.length === 0 || type.length > 100) fail('service type must be a string');
+      if (typeof type !== 'string' || type.length === 0 || type.length > 100)
+        fail('service type must be a string');
       if (typeof serviceEndpoint !== 'string' || !isUrl(serviceEndpoint)) {
         fail('serviceEndpoint must be an absolute URL');
       }

@@ -44,7 +44,12 @@ export type DidOperationType = 'did.create' | 'did.update' | 'did.recover' | 'di
 
 /** The DID a create operation makes: did:ddi:base58btc(SHA-256(JCS(operation))). */
 export function didFromCreateOperation(operation: CreateDidOperation): string {
-  const digest = sha256(canonicalBytes({ document: operation.document, recoveryCommitment: operation.recoveryCommitment }));
+  const digest = sha256(
+    canonicalBytes({
+      document: operation.document,
+      recoveryCommitment: operation.recoveryCommitment,
+    }),
+  );
   // multiformats' base58btc prefixes 'z' (multibase); the suffix is the bare base58 text.
   return `did:ddi:${base58btc.encode(digest).slice(1)}`;
 }

@@ -3,7 +3,8 @@ import type { DidDocument } from './did-document.ts';
 /** Media types of DID Resolution (W3C DID Resolution, §Representations). */
 export const DID_RESOLUTION_MEDIA_TYPE = 'application/did-resolution';
 export const DID_LD_JSON_MEDIA_TYPE = 'application/did+ld+json';
-export const LEGACY_RESOLUTION_MEDIA_TYPE = 'application/ld+json;profile="https://w3id.org/did-resolution"';
+export const LEGACY_RESOLUTION_MEDIA_TYPE =
+  'application/ld+json;profile="https://w3id.org/did-resolution"';
 
 export interface DidDocumentMetadata {
   created?: string;

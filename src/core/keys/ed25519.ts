@@ -4,13 +4,13 @@ import { ed25519 as nobleEd25519 } from '@noble/curves/ed25519.js';
 import { base64urlEncode } from '../encoding/base64url.ts';
 import { DdiError, ErrorCode } from '../errors.ts';
 import type { Jwk, KeyType } from './key-type.ts';
-import { ed25519Pkcs8, ed25519Spki } from './lib/der.ts';
+import { ed25519Pkcs8 } from './lib/der.ts';
 import { checkJwkHeader, jwkBytes } from './lib/ec-jwk.ts';
 import { bytesKey, LruCache } from './lib/lru.ts';
 import { PrivateKeyCache } from './lib/private-key-cache.ts';
 
-// Node (OpenSSL) verifies ~16k/s with a cached KeyObject and ~7.8k/s when it re-imports the
-// key each time (measured here), hence the caches.
+// Node (OpenSSL) verifies ~16k/s with a cached KeyObject and ~15k/s when it imports the key
+// from JWK each time (~7.8k/s from SPKI DER), measured here; hence JWK import and the caches.
 const publicKeys = new LruCache<string, KeyObject>(1024);
 const privateKeys = new PrivateKeyCache<KeyObject>();
 
@@ -78,7 +78,12 @@ export const ed25519: KeyType = {
       const cacheKey = bytesKey(publicKey);
       let key = publicKeys.get(cacheKey);
       if (key === undefined) {
-        key = createPublicKey({ key: ed25519Spki(publicKey), format: 'der', type: 'spki' });
+        // JWK import is ~12x cheaper than SPKI DER in Node 20 (5 vs 63 µs measured here);
+        // verification still rejects a key that is not a valid point.
+        key = createPublicKey({
+          key: { kty: 'OKP', crv: 'Ed25519', x: base64urlEncode(publicKey) },
+          format: 'jwk',
+        });
         publicKeys.set(cacheKey, key);
       }
       return verify(null, message, key, signature);

@@ -16,6 +16,7 @@ export {
   privateKeyToMultibase,
   publicKeyFromMultibase,
   publicKeyToMultibase,
+  rememberDecodedPublicKey,
 } from './multikey.ts';
 export {
   SM2_DEFAULT_USER_ID,

@@ -50,7 +50,9 @@ export function publicKeyToMultibase(type: KeyTypeName, publicKey: Uint8Array): 
 // Decoding checks the point (a square root on the curve: ~65 µs, as much as a signature
 // verification), and the ledger decodes the same key when it validates a document and
 // again when it checks the signature. Remembering recent keys made DID creates ~2x faster.
-const decodedPublicKeys = new LruCache<string, { type: KeyTypeName; publicKey: Uint8Array }>(16_384);
+const decodedPublicKeys = new LruCache<string, { type: KeyTypeName; publicKey: Uint8Array }>(
+  16_384,
+);
 
 /**
  * Reads a Multikey public key; checks the key bytes are a valid point of the named type.
@@ -69,6 +71,17 @@ export function publicKeyFromMultibase(text: string): { type: KeyTypeName; publi
   const decoded = { type: keyType.name, publicKey: keyType.normalizePublicKey(key) };
   decodedPublicKeys.set(text, decoded);
   return decoded;
+}
+
+/**
+ * Records a key that `publicKeyFromMultibase` decoded on another thread (the ledger's
+ * verification pool runs the same function there), so this thread skips the point check.
+ */
+export function rememberDecodedPublicKey(
+  text: string,
+  decoded: { type: KeyTypeName; publicKey: Uint8Array },
+): void {
+  decodedPublicKeys.set(text, decoded);
 }
 
 /** Multikey `secretKeyMultibase` of a private key. */

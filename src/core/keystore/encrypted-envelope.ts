@@ -15,13 +15,21 @@ export interface EncryptedEnvelope {
 const DEFAULT_KDF = { N: 1 << 15, r: 8, p: 1 };
 const MAX_N = 1 << 20;
 
-function deriveKey(passphrase: string, salt: Buffer, kdf: { N: number; r: number; p: number }): Buffer {
-  return scryptSync(passphrase.normalize('NFKC'), salt, 32, { ...kdf, maxmem: 256 * kdf.N * kdf.r + 1024 * 1024 });
+function deriveKey(
+  passphrase: string,
+  salt: Buffer,
+  kdf: { N: number; r: number; p: number },
+): Buffer {
+  return scryptSync(passphrase.normalize('NFKC'), salt, 32, {
+    ...kdf,
+    maxmem: 256 * kdf.N * kdf.r + 1024 * 1024,
+  });
 }
 
 /** Encrypts UTF-8 text under a passphrase. */
 export function encryptWithPassphrase(plaintext: string, passphrase: string): EncryptedEnvelope {
-  if (passphrase.length === 0) throw new DdiError(ErrorCode.Malformed, 'passphrase must not be empty');
+  if (passphrase.length === 0)
+    throw new DdiError(ErrorCode.Malformed, 'passphrase must not be empty');
   const salt = randomBytes(16);
   const iv = randomBytes(12);
   const key = deriveKey(passphrase, salt, DEFAULT_KDF);
@@ -30,7 +38,11 @@ export function encryptWithPassphrase(plaintext: string, passphrase: string): En
   return {
     version: 1,
     kdf: { name: 'scrypt', salt: salt.toString('base64'), ...DEFAULT_KDF },
-    cipher: { name: 'aes-256-gcm', iv: iv.toString('base64'), tag: cipher.getAuthTag().toString('base64') },
+    cipher: {
+      name: 'aes-256-gcm',
+      iv: iv.toString('base64'),
+      tag: cipher.getAuthTag().toString('base64'),
+    },
     ciphertext: ciphertext.toString('base64'),
   };
 }
@@ -54,8 +66,14 @@ export function decryptWithPassphrase(envelope: unknown, passphrase: string): st
     const key = deriveKey(passphrase, Buffer.from(e.kdf.salt, 'base64'), e.kdf);
     const decipher = createDecipheriv('aes-256-gcm', key, Buffer.from(e.cipher.iv, 'base64'));
     decipher.setAuthTag(Buffer.from(e.cipher.tag, 'base64'));
-    return Buffer.concat([decipher.update(Buffer.from(e.ciphertext, 'base64')), decipher.final()]).toString('utf8');
+    return Buffer.concat([
+      decipher.update(Buffer.from(e.ciphertext, 'base64')),
+      decipher.final(),
+    ]).toString('utf8');
   } catch {
-    throw new DdiError(ErrorCode.KeystoreLocked, 'wrong passphrase, or the encrypted file was altered');
+    throw new DdiError(
+      ErrorCode.KeystoreLocked,
+      'wrong passphrase, or the encrypted file was altered',
+    );
   }
 }

@@ -84,7 +84,12 @@ function commitmentString(value: unknown, field: string): string {
 }
 
 /** Verifies a proof made by a capabilityInvocation key of `record` (the DID itself or, via `via`, its controller). */
-function checkInvocationProof(ctx: TxContext, proof: TransactionProof, signerDid: string, content: DidDocumentContent): void {
+function checkInvocationProof(
+  ctx: TxContext,
+  proof: TransactionProof,
+  signerDid: string,
+  content: DidDocumentContent,
+): void {
   const fragment = parseDidUrl(proof.kid).fragment ?? '';
   const vm = findVerificationMethod(content, fragment);
   if (!vm) throw new DdiError(ErrorCode.UnknownKey, `${proof.kid} is not a key of ${signerDid}`);
@@ -117,14 +122,31 @@ function authorizeByKeys(ctx: TxContext, record: DidRecord, proof: TransactionPr
     `${signerDid} is not a controller of ${record.did}`,
   );
   const controller = readDidRecord(ctx.state, signerDid);
-  ensure(controller && !controller.deactivated && controller.content, ErrorCode.Unauthorized, `controller ${signerDid} is not active`);
+  ensure(
+    controller && !controller.deactivated && controller.content,
+    ErrorCode.Unauthorized,
+    `controller ${signerDid} is not active`,
+  );
   checkInvocationProof(ctx, proof, signerDid, controller.content);
 }
 
 /** Verifies a proof by the revealed recovery key and that it matches the commitment. */
-function authorizeByRecoveryKey(ctx: TxContext, record: DidRecord, recoveryKey: unknown, proof: TransactionProof): void {
-  ensure(typeof recoveryKey === 'string' && recoveryKey.length < 200, ErrorCode.Malformed, 'recoveryKey must be a Multikey string');
-  ensure(proof.kid === RECOVERY_KID, ErrorCode.Unauthorized, `a recovery proof uses kid "${RECOVERY_KID}"`);
+function authorizeByRecoveryKey(
+  ctx: TxContext,
+  record: DidRecord,
+  recoveryKey: unknown,
+  proof: TransactionProof,
+): void {
+  ensure(
+    typeof recoveryKey === 'string' && recoveryKey.length < 200,
+    ErrorCode.Malformed,
+    'recoveryKey must be a Multikey string',
+  );
+  ensure(
+    proof.kid === RECOVERY_KID,
+    ErrorCode.Unauthorized,
+    `a recovery proof uses kid "${RECOVERY_KID}"`,
+  );
   const key = publicKeyFromMultibase(recoveryKey);
   ensure(
     recoveryCommitment(recoveryKey) === record.recoveryCommitment,
@@ -147,9 +169,13 @@ function loadForChange(ctx: TxContext, didValue: unknown, previousVersionId: unk
   if (!record) throw new DdiError(ErrorCode.NotFound, `${did} does not exist`);
   if (record.deactivated) throw new DdiError(ErrorCode.Deactivated, `${did} is deactivated`);
   if (previous !== record.version) {
-    throw new DdiError(ErrorCode.StaleVersion, `${did} is at version ${record.version}, not ${previous}`, {
-      currentVersionId: String(record.version),
-    });
+    throw new DdiError(
+      ErrorCode.StaleVersion,
+      `${did} is at version ${record.version}, not ${previous}`,
+      {
+        currentVersionId: String(record.version),
+      },
+    );
   }
   return record;
 }
@@ -168,10 +194,15 @@ const create: TxHandler = (ctx) => {
     ErrorCode.Unauthorized,
     `a create is signed by one of the new DID's own keys (${did}#…)`,
   );
-  ensure(content.capabilityInvocation?.length, ErrorCode.Malformed, 'a new DID needs a capabilityInvocation key');
+  ensure(
+    content.capabilityInvocation?.length,
+    ErrorCode.Malformed,
+    'a new DID needs a capabilityInvocation key',
+  );
   // Proof of possession: nobody can register a DID for keys they do not hold.
   checkInvocationProof(ctx, proof, did, content);
-  if (readDidRecord(ctx.state, did)) throw new DdiError(ErrorCode.Conflict, `${did} already exists`);
+  if (readDidRecord(ctx.state, did))
+    throw new DdiError(ErrorCode.Conflict, `${did} already exists`);
   writeRecord(ctx, {
     did,
     version: 1,
@@ -184,7 +215,11 @@ const create: TxHandler = (ctx) => {
 };
 
 const update: TxHandler = (ctx) => {
-  const payload = payloadObject(ctx, ['did', 'previousVersionId', 'document']) as Partial<UpdateDidOperation>;
+  const payload = payloadObject(ctx, [
+    'did',
+    'previousVersionId',
+    'document',
+  ]) as Partial<UpdateDidOperation>;
   const record = loadForChange(ctx, payload.did, payload.previousVersionId);
   const { content } = validateDocumentContent(payload.document);
   authorizeByKeys(ctx, record, singleProof(ctx));
@@ -203,12 +238,26 @@ const recover: TxHandler = (ctx) => {
   const { content } = validateDocumentContent(payload.document);
   const next = commitmentString(payload.nextRecoveryCommitment, 'nextRecoveryCommitment');
   authorizeByRecoveryKey(ctx, record, payload.recoveryKey, singleProof(ctx));
-  ensure(next !== record.recoveryCommitment, ErrorCode.Malformed, 'a recovery must commit to a new recovery key');
-  writeRecord(ctx, { ...record, version: record.version + 1, content, recoveryCommitment: next, updated: ctx.time });
+  ensure(
+    next !== record.recoveryCommitment,
+    ErrorCode.Malformed,
+    'a recovery must commit to a new recovery key',
+  );
+  writeRecord(ctx, {
+    ...record,
+    version: record.version + 1,
+    content,
+    recoveryCommitment: next,
+    updated: ctx.time,
+  });
 };
 
 const deactivate: TxHandler = (ctx) => {
-  const payload = payloadObject(ctx, ['did', 'previousVersionId', 'recoveryKey']) as Partial<DeactivateDidOperation>;
+  const payload = payloadObject(ctx, [
+    'did',
+    'previousVersionId',
+    'recoveryKey',
+  ]) as Partial<DeactivateDidOperation>;
   const record = loadForChange(ctx, payload.did, payload.previousVersionId);
   const proof = singleProof(ctx);
   // The DID's own signing keys cannot deactivate it: a thief holding one must not lock the owner out.

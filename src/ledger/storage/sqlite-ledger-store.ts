@@ -65,10 +65,13 @@ export class SqliteLedgerStore {
     this.stmts = {
       getMeta: db.prepare<[string], { value: string }>('SELECT value FROM meta WHERE key = ?'),
       setMeta: db.prepare('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)'),
-      putBlock: db.prepare('INSERT INTO blocks (height, hash, header, tx_ids, signatures) VALUES (?, ?, ?, ?, ?)'),
-      getBlock: db.prepare<[number], { hash: string; header: string; tx_ids: string; signatures: string }>(
-        'SELECT hash, header, tx_ids, signatures FROM blocks WHERE height = ?',
+      putBlock: db.prepare(
+        'INSERT INTO blocks (height, hash, header, tx_ids, signatures) VALUES (?, ?, ?, ?, ?)',
       ),
+      getBlock: db.prepare<
+        [number],
+        { hash: string; header: string; tx_ids: string; signatures: string }
+      >('SELECT hash, header, tx_ids, signatures FROM blocks WHERE height = ?'),
       setSignatures: db.prepare('UPDATE blocks SET signatures = ? WHERE height = ?'),
       lastHeight: db.prepare<[], { h: number | null }>('SELECT MAX(height) AS h FROM blocks'),
       putTx: db.prepare('INSERT INTO txs (id, height, position, tx) VALUES (?, ?, ?, ?)'),
@@ -76,7 +79,9 @@ export class SqliteLedgerStore {
         'SELECT height, position, tx FROM txs WHERE id = ?',
       ),
       hasTx: db.prepare<[string], { one: number }>('SELECT 1 AS one FROM txs WHERE id = ?'),
-      putRejected: db.prepare('INSERT OR REPLACE INTO rejected (id, height, code, message) VALUES (?, ?, ?, ?)'),
+      putRejected: db.prepare(
+        'INSERT OR REPLACE INTO rejected (id, height, code, message) VALUES (?, ?, ?, ?)',
+      ),
       getRejected: db.prepare<[string], { height: number; code: string; message: string }>(
         'SELECT height, code, message FROM rejected WHERE id = ?',
       ),
@@ -86,10 +91,16 @@ export class SqliteLedgerStore {
       putVersion: db.prepare(
         'INSERT INTO did_versions (did, version, time, height, tx_id, record) VALUES (?, ?, ?, ?, ?, ?)',
       ),
-      getVersion: db.prepare<[string, number], Omit<DidVersionRow, 'did' | 'txId'> & { tx_id: string }>(
+      getVersion: db.prepare<
+        [string, number],
+        Omit<DidVersionRow, 'did' | 'txId'> & { tx_id: string }
+      >(
         'SELECT version, time, height, tx_id, record FROM did_versions WHERE did = ? AND version = ?',
       ),
-      getVersionAt: db.prepare<[string, number], Omit<DidVersionRow, 'did' | 'txId'> & { tx_id: string }>(
+      getVersionAt: db.prepare<
+        [string, number],
+        Omit<DidVersionRow, 'did' | 'txId'> & { tx_id: string }
+      >(
         'SELECT version, time, height, tx_id, record FROM did_versions WHERE did = ? AND time <= ? ORDER BY version DESC LIMIT 1',
       ),
       firstVersion: db.prepare<[string], { time: number }>(
@@ -97,7 +108,9 @@ export class SqliteLedgerStore {
       ),
       putPending: db.prepare('INSERT OR IGNORE INTO pending (id, tx, received) VALUES (?, ?, ?)'),
       deletePending: db.prepare('DELETE FROM pending WHERE id = ?'),
-      allPending: db.prepare<[], { id: string; tx: string }>('SELECT id, tx FROM pending ORDER BY received, id'),
+      allPending: db.prepare<[], { id: string; tx: string }>(
+        'SELECT id, tx FROM pending ORDER BY received, id',
+      ),
     };
   }
 
@@ -131,7 +144,14 @@ export class SqliteLedgerStore {
 
   getTransaction(id: string): StoredTransaction | undefined {
     const row = this.stmts.getTx.get(id);
-    return row && { id, height: row.height, position: row.position, tx: JSON.parse(row.tx) as Transaction };
+    return (
+      row && {
+        id,
+        height: row.height,
+        position: row.position,
+        tx: JSON.parse(row.tx) as Transaction,
+      }
+    );
   }
 
   hasTransaction(id: string): boolean {
@@ -148,18 +168,38 @@ export class SqliteLedgerStore {
 
   /** Streams every state entry (for rebuilding the Merkle tree on start). */
   *iterateState(): IterableIterator<{ key: string; value: string }> {
-    yield* this.db.prepare<[], { key: string; value: string }>('SELECT key, value FROM state').iterate();
+    yield* this.db
+      .prepare<[], { key: string; value: string }>('SELECT key, value FROM state')
+      .iterate();
   }
 
   getDidVersion(did: string, version: number): DidVersionRow | undefined {
     const row = this.stmts.getVersion.get(did, version);
-    return row && { did, version: row.version, time: row.time, height: row.height, txId: row.tx_id, record: row.record };
+    return (
+      row && {
+        did,
+        version: row.version,
+        time: row.time,
+        height: row.height,
+        txId: row.tx_id,
+        record: row.record,
+      }
+    );
   }
 
   /** The last version of `did` whose block time is ≤ `time`. */
   getDidVersionAt(did: string, time: number): DidVersionRow | undefined {
     const row = this.stmts.getVersionAt.get(did, time);
-    return row && { did, version: row.version, time: row.time, height: row.height, txId: row.tx_id, record: row.record };
+    return (
+      row && {
+        did,
+        version: row.version,
+        time: row.time,
+        height: row.height,
+        txId: row.tx_id,
+        record: row.record,
+      }
+    );
   }
 
   /** Durably records transactions accepted but not yet in a block (one fsync for all). */
@@ -170,7 +210,9 @@ export class SqliteLedgerStore {
   }
 
   allPending(): Array<{ id: string; tx: Transaction }> {
-    return this.stmts.allPending.all().map((r) => ({ id: r.id, tx: JSON.parse(r.tx) as Transaction }));
+    return this.stmts.allPending
+      .all()
+      .map((r) => ({ id: r.id, tx: JSON.parse(r.tx) as Transaction }));
   }
 
   /** Writes a whole block atomically: header, transactions, state, indexes; clears them from pending. */
@@ -197,7 +239,8 @@ export class SqliteLedgerStore {
         if (value === null) s.deleteState.run(key);
         else s.putState.run(key, value);
       }
-      for (const v of write.didVersions) s.putVersion.run(v.did, v.version, v.time, v.height, v.txId, v.record);
+      for (const v of write.didVersions)
+        s.putVersion.run(v.did, v.version, v.time, v.height, v.txId, v.record);
     })();
   }
 

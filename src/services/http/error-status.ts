@@ -48,6 +48,7 @@ export function toDdiError(err: unknown): DdiError {
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return new DdiError(ErrorCode.Malformed, e.message);
   }
-  if (e?.statusCode && e.statusCode >= 400 && e.statusCode < 500) return new DdiError(ErrorCode.Malformed, e.message);
+  if (e?.statusCode && e.statusCode >= 400 && e.statusCode < 500)
+    return new DdiError(ErrorCode.Malformed, e.message);
   return new DdiError(ErrorCode.Internal, 'internal error');
 }

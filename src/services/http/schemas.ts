@@ -84,7 +84,10 @@ export const blockSchema = {
     txIds: { type: 'array', items: { type: 'string' } },
     signatures: {
       type: 'array',
-      items: { type: 'object', properties: { operator: { type: 'string' }, sig: { type: 'string' } } },
+      items: {
+        type: 'object',
+        properties: { operator: { type: 'string' }, sig: { type: 'string' } },
+      },
     },
   },
 } as const;

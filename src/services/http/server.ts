@@ -18,20 +18,32 @@ export interface HttpServerOptions {
  * The node's HTTP API. Every route declares JSON Schemas; the OpenAPI document at
  * /openapi.json is generated from them. Errors leave as {code, message} via error-status.ts.
  */
-export async function buildHttpServer(node: LedgerNode, options: HttpServerOptions = {}): Promise<FastifyInstance> {
+export async function buildHttpServer(
+  node: LedgerNode,
+  options: HttpServerOptions = {},
+): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     // A transaction is at most 64 KiB canonical; leave room for whitespace, refuse more.
     bodyLimit: MAX_TRANSACTION_BYTES * 2,
     ajv: {
       // Strict input: unknown fields are errors, not silently dropped; no type coercion.
-      customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false },
+      customOptions: {
+        removeAdditional: false,
+        coerceTypes: false,
+        useDefaults: false,
+        allErrors: false,
+      },
     },
   });
   await app.register(swagger, {
     openapi: {
       openapi: '3.0.3',
-      info: { title: 'ddi node API', version: '0.1.0', description: 'did:ddi ledger node: transactions, blocks, DID resolution' },
+      info: {
+        title: 'ddi node API',
+        version: '0.1.0',
+        description: 'did:ddi ledger node: transactions, blocks, DID resolution',
+      },
     },
   });
   for (const schema of allSchemas) app.addSchema(schema);
@@ -42,7 +54,10 @@ export async function buildHttpServer(node: LedgerNode, options: HttpServerOptio
     reply.code(httpStatusFor(error.code)).send(error.toJSON());
   });
   app.setNotFoundHandler((request, reply) => {
-    reply.code(404).send({ code: 'notFound', message: `no route ${request.method} ${request.url.split('?')[0]}` });
+    reply.code(404).send({
+      code: 'notFound',
+      message: `no route ${request.method} ${request.url.split('?')[0]}`,
+    });
   });
 
   const startedAt = Date.now();

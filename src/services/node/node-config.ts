@@ -15,6 +15,8 @@ export interface NodeConfig {
   genesisFile?: string;
   /** Log each request (DDI_LOG=1). */
   logRequests: boolean;
+  /** Worker threads verifying signatures (DDI_VERIFY_THREADS; default: cores − 1; 0 = inline). */
+  verificationThreads?: number;
 }
 
 /** Config from defaults, then environment, then explicit overrides (CLI flags). */
@@ -26,6 +28,7 @@ export function loadNodeConfig(overrides: Partial<NodeConfig> = {}, env = proces
   if (env.DDI_OPERATOR_PASSPHRASE) fromEnv.operatorPassphrase = env.DDI_OPERATOR_PASSPHRASE;
   if (env.DDI_GENESIS) fromEnv.genesisFile = env.DDI_GENESIS;
   if (env.DDI_LOG) fromEnv.logRequests = env.DDI_LOG === '1';
+  if (env.DDI_VERIFY_THREADS) fromEnv.verificationThreads = Number(env.DDI_VERIFY_THREADS);
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   const config: NodeConfig = {
     dataDir: '.ddi/node',

@@ -6,6 +6,7 @@ import { publicKeyToMultibase } from '../../core/keys/index.ts';
 import { Ledger } from '../../ledger/ledger.ts';
 import { LedgerNode } from '../../ledger/ledger-node.ts';
 import { EmbeddedOrderer } from '../../ledger/ordering/embedded-orderer.ts';
+import { VerificationPool } from '../../ledger/verification/verification-pool.ts';
 import type { Genesis } from '../../ledger/genesis.ts';
 import { validateGenesis } from '../../ledger/genesis.ts';
 import { buildHttpServer } from '../http/server.ts';
@@ -26,9 +27,15 @@ export interface RunningNode {
 export async function startNode(config: NodeConfig): Promise<RunningNode> {
   mkdirSync(config.dataDir, { recursive: true });
   const created: string[] = [];
-  const { key, created: keyCreated } = loadOrCreateOperatorKey(config.dataDir, config.operatorPassphrase);
+  const { key, created: keyCreated } = loadOrCreateOperatorKey(
+    config.dataDir,
+    config.operatorPassphrase,
+  );
   const operator = publicKeyToMultibase(key.type, key.publicKey);
-  if (keyCreated) created.push(`operator key ${operator} (encrypted in ${join(config.dataDir, 'operator-key.json')})`);
+  if (keyCreated)
+    created.push(
+      `operator key ${operator} (encrypted in ${join(config.dataDir, 'operator-key.json')})`,
+    );
 
   let genesis: Genesis | undefined;
   if (config.genesisFile) {
@@ -43,7 +50,11 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
   }
   const ledger = Ledger.open({ dataDir: config.dataDir, genesis, operatorKey: key });
   const orderer = new EmbeddedOrderer({ lastBlockTime: ledger.head().header.time });
-  const node = new LedgerNode(ledger, orderer);
+  const node = new LedgerNode(
+    ledger,
+    orderer,
+    await VerificationPool.start(config.verificationThreads),
+  );
   await node.start();
   const http = await buildHttpServer(node, { logger: config.logRequests });
   await http.listen({ host: config.host, port: config.port });

@@ -6,7 +6,11 @@ import {
   renderDidDocument,
   toXmlDateTime,
 } from '../../core/did/index.ts';
-import type { DidDocumentMetadata, DidResolutionResult, ResolutionOptions } from '../../core/did/index.ts';
+import type {
+  DidDocumentMetadata,
+  DidResolutionResult,
+  ResolutionOptions,
+} from '../../core/did/index.ts';
 import type { DidRecord } from '../../ledger/registries/did-registry.ts';
 import { readDidRecord } from '../../ledger/registries/did-registry.ts';
 import type { Ledger } from '../../ledger/ledger.ts';
@@ -34,7 +38,11 @@ export function resolutionError(error: DdiError): DidResolutionResult {
  * the version that `versionId` / `versionTime` selects. Throws DdiError for
  * invalidDid / methodNotSupported / notFound / malformed options.
  */
-export function resolveDid(ledger: Ledger, didInput: string, options: ResolutionOptions = {}): DidResolutionResult {
+export function resolveDid(
+  ledger: Ledger,
+  didInput: string,
+  options: ResolutionOptions = {},
+): DidResolutionResult {
   const did = parseDdiDid(didInput);
   if (options.versionId !== undefined && options.versionTime !== undefined) {
     throw new DdiError(ErrorCode.Malformed, 'give versionId or versionTime, not both');
@@ -52,18 +60,25 @@ export function resolveDid(ledger: Ledger, didInput: string, options: Resolution
   } else if (options.versionTime !== undefined) {
     const time = Date.parse(options.versionTime);
     if (!/^\d{4}-\d{2}-\d{2}T/.test(options.versionTime) || Number.isNaN(time)) {
-      throw new DdiError(ErrorCode.Malformed, 'versionTime must be an XML Schema dateTime, e.g. 2026-01-01T00:00:00Z');
+      throw new DdiError(
+        ErrorCode.Malformed,
+        'versionTime must be an XML Schema dateTime, e.g. 2026-01-01T00:00:00Z',
+      );
     }
     // Metadata times have second precision, so a whole-second versionTime covers that second:
     // resolving at a version's own `created`/`updated` value returns that version.
     const hasFraction = /T\d{2}:\d{2}:\d{2}\.\d+/.test(options.versionTime);
     const row = ledger.store.getDidVersionAt(did, hasFraction ? time : time + 999);
-    if (!row) throw new DdiError(ErrorCode.NotFound, `${did} did not exist at ${options.versionTime}`);
+    if (!row)
+      throw new DdiError(ErrorCode.NotFound, `${did} did not exist at ${options.versionTime}`);
     record = JSON.parse(row.record) as DidRecord;
     versionTime = row.time;
   }
 
-  const metadata: DidDocumentMetadata = { created: toXmlDateTime(record.created), versionId: String(record.version) };
+  const metadata: DidDocumentMetadata = {
+    created: toXmlDateTime(record.created),
+    versionId: String(record.version),
+  };
   if (record.version > 1) metadata.updated = toXmlDateTime(versionTime);
   if (record.deactivated) metadata.deactivated = true;
   if (record.version < current.version) {

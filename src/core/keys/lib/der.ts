@@ -7,7 +7,6 @@ function tlv(tag: number, ...parts: Uint8Array[]): Uint8Array {
   return Buffer.concat([Uint8Array.of(tag, body.length), body]);
 }
 
-const ED25519_SPKI_PREFIX = Buffer.from('302a300506032b6570032100', 'hex');
 const ED25519_PKCS8_PREFIX = Buffer.from('302e020100300506032b657004220420', 'hex');
 const ID_EC_PUBLIC_KEY = Buffer.from('06072a8648ce3d0201', 'hex');
 
@@ -16,11 +15,6 @@ export const CURVE_OID = {
   p256: Buffer.from('06082a8648ce3d030107', 'hex'),
   secp256k1: Buffer.from('06052b8104000a', 'hex'),
 } as const;
-
-/** SubjectPublicKeyInfo for a raw 32-byte Ed25519 public key (RFC 8410). */
-export function ed25519Spki(publicKey: Uint8Array): Buffer {
-  return Buffer.concat([ED25519_SPKI_PREFIX, publicKey]);
-}
 
 /** PKCS#8 PrivateKeyInfo for a 32-byte Ed25519 seed (RFC 8410). */
 export function ed25519Pkcs8(seed: Uint8Array): Buffer {

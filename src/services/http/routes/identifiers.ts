@@ -13,7 +13,11 @@ export function identifierRoutes(app: FastifyInstance, ledger: Ledger): void {
       schema: {
         summary: 'Resolve a did:ddi DID (DID Resolution), optionally at a versionId or versionTime',
         tags: ['resolution'],
-        params: { type: 'object', properties: { did: { type: 'string', maxLength: 512 } }, required: ['did'] },
+        params: {
+          type: 'object',
+          properties: { did: { type: 'string', maxLength: 512 } },
+          required: ['did'],
+        },
         querystring: {
           type: 'object',
           additionalProperties: false,
@@ -38,7 +42,8 @@ export function identifierRoutes(app: FastifyInstance, ledger: Ledger): void {
         // Universal Resolver convention: a deactivated DID answers 410 Gone with its metadata.
         reply.code(result.didDocumentMetadata.deactivated ? 410 : 200);
         // The DID Resolution media types are not application/json, so fastify leaves them to us.
-        if (documentOnly) return reply.type(DID_LD_JSON_MEDIA_TYPE).send(JSON.stringify(result.didDocument));
+        if (documentOnly)
+          return reply.type(DID_LD_JSON_MEDIA_TYPE).send(JSON.stringify(result.didDocument));
         return reply.type(DID_RESOLUTION_MEDIA_TYPE).send(JSON.stringify(result));
       } catch (err) {
         const error = toDdiError(err);
@@ -46,7 +51,9 @@ export function identifierRoutes(app: FastifyInstance, ledger: Ledger): void {
         return reply
           .code(httpStatusFor(error.code))
           .type(DID_RESOLUTION_MEDIA_TYPE)
-          .send(JSON.stringify({ code: error.code, message: error.message, ...resolutionError(error) }));
+          .send(
+            JSON.stringify({ code: error.code, message: error.message, ...resolutionError(error) }),
+          );
       }
     },
   );

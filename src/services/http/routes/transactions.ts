@@ -8,7 +8,8 @@ export function transactionRoutes(app: FastifyInstance, node: LedgerNode): void 
     '/v1/transactions',
     {
       schema: {
-        summary: 'Submit a signed transaction. Returns its id; with wait=true, waits for its block.',
+        summary:
+          'Submit a signed transaction. Returns its id; with wait=true, waits for its block.',
         tags: ['ledger'],
         body: { $ref: 'Transaction#' },
         querystring: {
@@ -21,7 +22,10 @@ export function transactionRoutes(app: FastifyInstance, node: LedgerNode): void 
         },
         response: {
           200: { description: 'committed', $ref: 'TransactionStatus#' },
-          202: { description: 'accepted: durably queued, not yet in a block', $ref: 'TransactionStatus#' },
+          202: {
+            description: 'accepted: durably queued, not yet in a block',
+            $ref: 'TransactionStatus#',
+          },
           '4xx': { $ref: 'Error#' },
           '5xx': { $ref: 'Error#' },
         },
@@ -44,7 +48,8 @@ export function transactionRoutes(app: FastifyInstance, node: LedgerNode): void 
     '/v1/transactions/:id',
     {
       schema: {
-        summary: 'Status of a transaction: pending, committed (with its block), rejected (with the code) or unknown',
+        summary:
+          'Status of a transaction: pending, committed (with its block), rejected (with the code) or unknown',
         tags: ['ledger'],
         params: {
           type: 'object',
@@ -57,7 +62,10 @@ export function transactionRoutes(app: FastifyInstance, node: LedgerNode): void 
     async (request) => {
       const status = node.status(request.params.id);
       if (status.status === 'unknown') {
-        throw new DdiError(ErrorCode.NotFound, `transaction ${request.params.id} is not known to this node`);
+        throw new DdiError(
+          ErrorCode.NotFound,
+          `transaction ${request.params.id} is not known to this node`,
+        );
       }
       return { id: request.params.id, ...status };
     },
@@ -79,7 +87,11 @@ export function transactionRoutes(app: FastifyInstance, node: LedgerNode): void 
     },
     async (request) => {
       const stored = node.ledger.store.getTransaction(request.params.id);
-      if (!stored) throw new DdiError(ErrorCode.NotFound, `transaction ${request.params.id} is not on the ledger`);
+      if (!stored)
+        throw new DdiError(
+          ErrorCode.NotFound,
+          `transaction ${request.params.id} is not on the ledger`,
+        );
       return stored.tx;
     },
   );
