@@ -210,6 +210,14 @@ export class Ledger {
     return this.headBlock;
   }
 
+  /** The block at `height` ('latest' for the head). Throws `notFound`. */
+  blockAt(height: number | 'latest'): Block {
+    const h = height === 'latest' ? this.headBlock.header.height : height;
+    const block = h === this.headBlock.header.height ? this.headBlock : this.store.getBlock(h);
+    if (!block) throw new DdiError(ErrorCode.NotFound, `no block at height ${height}`);
+    return block;
+  }
+
   /** Screens a transaction against committed state; throws the error it would be rejected with. */
   checkTx(tx: Transaction, id: string, signatures?: SignatureChecker): void {
     if (this.store.hasTransaction(id))
@@ -289,15 +297,11 @@ export class Ledger {
   txStatus(id: string): TxStatus {
     const stored = this.store.getTransaction(id);
     if (stored) {
-      const block =
-        stored.height === this.headBlock.header.height
-          ? this.headBlock
-          : this.store.getBlock(stored.height);
       return {
         status: 'committed',
         height: stored.height,
         position: stored.position,
-        blockHash: block?.hash ?? '',
+        blockHash: this.blockAt(stored.height).hash,
       };
     }
     const rejected = this.store.getRejection(id);

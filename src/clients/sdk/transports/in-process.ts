@@ -1,9 +1,9 @@
 import { DdiError, ErrorCode } from '../../../core/errors.ts';
-import { sm2Backend } from '../../../core/keys/index.ts';
 import type { ResolutionOptions } from '../../../core/did/index.ts';
 import type { LedgerNode } from '../../../ledger/ledger-node.ts';
 import type { Transaction } from '../../../ledger/transaction.ts';
 import { resolveDid } from '../../../services/resolver/resolve-did.ts';
+import { nodeStatus } from '../../../services/node/node-status.ts';
 import type { SubmitTransactionOptions, Transport } from '../transport.ts';
 import { checkBlockHeight } from '../lib/block-height.ts';
 
@@ -38,25 +38,10 @@ export function inProcessTransport(node: LedgerNode): Transport {
     },
     async getBlock(height: number | 'latest') {
       checkBlockHeight(height);
-      const head = node.ledger.head();
-      const h = height === 'latest' ? head.header.height : height;
-      const block = h === head.header.height ? head : node.ledger.store.getBlock(h);
-      if (!block) throw new DdiError(ErrorCode.NotFound, `no block at height ${height}`);
-      return block;
+      return node.ledger.blockAt(height);
     },
     async status() {
-      const head = node.ledger.head();
-      return {
-        chainId: node.ledger.chainId,
-        operator: node.ledger.operator,
-        height: head.header.height,
-        headHash: head.hash,
-        headTime: head.header.time,
-        stateRoot: head.header.stateRoot,
-        ordering: 'embedded',
-        sm2Backend: sm2Backend(),
-        uptimeSeconds: (Date.now() - startedAt) / 1000,
-      };
+      return nodeStatus(node.ledger, startedAt);
     },
   };
 }

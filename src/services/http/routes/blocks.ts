@@ -1,6 +1,5 @@
 import type { FastifyInstance } from 'fastify';
 import type { Ledger } from '../../../ledger/ledger.ts';
-import { DdiError, ErrorCode } from '../../../core/errors.ts';
 
 const heightParam = {
   type: 'object',
@@ -10,12 +9,7 @@ const heightParam = {
 
 /** Blocks and headers by height ("latest" for the head). */
 export function blockRoutes(app: FastifyInstance, ledger: Ledger): void {
-  const load = (height: string) => {
-    const h = height === 'latest' ? ledger.head().header.height : Number(height);
-    const block = h === ledger.head().header.height ? ledger.head() : ledger.store.getBlock(h);
-    if (!block) throw new DdiError(ErrorCode.NotFound, `no block at height ${height}`);
-    return block;
-  };
+  const load = (height: string) => ledger.blockAt(height === 'latest' ? 'latest' : Number(height));
 
   app.get<{ Params: { height: string } }>(
     '/v1/blocks/:height',

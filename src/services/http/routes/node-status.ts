@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { Ledger } from '../../../ledger/ledger.ts';
-import { sm2Backend } from '../../../core/keys/index.ts';
+import { nodeStatus } from '../../node/node-status.ts';
 
 /** Node status, the genesis, and a trivial liveness route (the benchmark's ceiling). */
 export function nodeStatusRoutes(app: FastifyInstance, ledger: Ledger, startedAt: number): void {
@@ -28,20 +28,7 @@ export function nodeStatusRoutes(app: FastifyInstance, ledger: Ledger, startedAt
         },
       },
     },
-    async () => {
-      const head = ledger.head();
-      return {
-        chainId: ledger.chainId,
-        operator: ledger.operator,
-        height: head.header.height,
-        headHash: head.hash,
-        headTime: head.header.time,
-        stateRoot: head.header.stateRoot,
-        ordering: 'embedded',
-        sm2Backend: sm2Backend(),
-        uptimeSeconds: (Date.now() - startedAt) / 1000,
-      };
-    },
+    async () => nodeStatus(ledger, startedAt),
   );
 
   app.get(
