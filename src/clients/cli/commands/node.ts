@@ -60,6 +60,11 @@ export function nodeCommand(): Command {
         };
         process.on('SIGINT', stop);
         process.on('SIGTERM', stop);
+        // A block that could not be committed: stop serving rather than diverge.
+        running.node.on('fatal', (err) => {
+          process.stderr.write(`error [corrupt]: the ledger stopped: ${err.message}\n`);
+          void running.http.close().finally(() => process.exit(1));
+        });
       }),
     );
 
