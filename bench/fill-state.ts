@@ -9,6 +9,7 @@ import { base64url } from '../src/core/encoding/base64url.ts';
 import { generateKeyPair, publicKeyToMultibase, sign } from '../src/core/keys/index.ts';
 import { didFromCreateOperation } from '../src/core/did/index.ts';
 import { Ledger } from '../src/ledger/ledger.ts';
+import { createGenesis } from '../src/ledger/genesis.ts';
 import { blockHash, headerSigningInput, ZERO_HASH } from '../src/ledger/block.ts';
 import type { BlockHeader } from '../src/ledger/block.ts';
 import { WorldState } from '../src/ledger/state/world-state.ts';
@@ -23,13 +24,17 @@ import {
 export function fillDidState(dataDir: string, count: number, sampleSize = 10_000): string[] {
   mkdirSync(dataDir, { recursive: true });
   const { key } = loadOrCreateOperatorKey(dataDir, DEV_OPERATOR_PASSPHRASE);
-  const genesis = {
+  const { genesis } = createGenesis({
     chainId: 'ddi-bench',
     time: Date.now() - 3_600_000,
-    operators: [
-      { name: 'bench', publicKeyMultibase: publicKeyToMultibase(key.type, key.publicKey) },
-    ],
-  };
+    operators: [{ name: 'bench', key }],
+    regulator: {
+      signingKey: generateKeyPair('ed25519'),
+      recoveryKey: generateKeyPair('ed25519'),
+      governanceKeys: [generateKeyPair('ed25519')],
+      threshold: 1,
+    },
+  });
   const ledger = Ledger.open({ dataDir, genesis, operatorKey: key });
   const db = ledger.store.db;
   const putState = db.prepare('INSERT INTO state (key, value) VALUES (?, ?)');

@@ -9,8 +9,11 @@ import { GENESIS_STATE_KEY, genesisHash, validateGenesis } from './genesis.ts';
 import { StateMachine } from './state-machine.ts';
 import type { ExecutedBlock } from './state-machine.ts';
 import { SqliteLedgerStore } from './storage/sqlite-ledger-store.ts';
-import { WorldState } from './state/world-state.ts';
+import { StateOverlay, WorldState } from './state/world-state.ts';
+import { GOVERNANCE_STATE_KEY } from './registries/governance-registry.ts';
+import { readDidRecord } from './registries/did-state.ts';
 import type { Transaction } from './transaction.ts';
+import { transactionId } from './transaction.ts';
 import type { SignatureChecker } from './registries/signature-checker.ts';
 
 /** How far a proposed block time may run ahead of this node's clock. */
@@ -111,29 +114,53 @@ export class Ledger {
     genesis: Genesis,
     operatorKey: KeyPair,
   ): void {
-    const writes = new Map<string, string | null>([[GENESIS_STATE_KEY, JSON.stringify(genesis)]]);
-    // Block 0's state root commits to the genesis document itself.
+    // Block 0 commits to the genesis document, the governance configuration and the
+    // genesis transactions (the regulator's DID first of all); every one must apply.
+    const base = new StateOverlay(new WorldState(store));
+    base.set(GENESIS_STATE_KEY, JSON.stringify(genesis));
+    base.set(GOVERNANCE_STATE_KEY, JSON.stringify({ ...genesis.governance, version: 1 }));
+    const txs = genesis.transactions.map((tx) => ({ id: transactionId(tx.body), tx }));
+    const executed = new StateMachine(genesis.chainId).executeBlock(base, txs, {
+      chainId: genesis.chainId,
+      height: 0,
+      time: genesis.time,
+    });
+    const failed = executed.rejected[0];
+    if (failed) {
+      throw new DdiError(
+        ErrorCode.Malformed,
+        `genesis transaction ${failed.id} is invalid: ${failed.code}: ${failed.message}`,
+      );
+    }
+    for (const [key, value] of executed.writes) {
+      if (value === null) base.delete(key);
+      else base.set(key, value);
+    }
+    if (!readDidRecord(base, genesis.governance.regulator)) {
+      throw new DdiError(ErrorCode.Malformed, 'genesis transactions must create the regulator DID');
+    }
     const scratch = new WorldState(store);
+    const txIds = txs.map((t) => t.id);
     const header: BlockHeader = {
       chainId: genesis.chainId,
       height: 0,
       time: genesis.time,
       previousHash: ZERO_HASH,
-      txRoot: ZERO_HASH,
-      txCount: 0,
-      stateRoot: scratch.applyToTree(writes),
+      txRoot: transactionRoot(txIds),
+      txCount: txIds.length,
+      stateRoot: scratch.applyToTree(base.writes),
     };
     const hash = blockHash(header);
-    const block: Block = { header, hash, txIds: [], signatures: [signHeader(operatorKey, hash)] };
+    const block: Block = { header, hash, txIds, signatures: [signHeader(operatorKey, hash)] };
     store.db.transaction(() => {
       store.setMeta('genesis', JSON.stringify(genesis));
       store.setMeta('genesisHash', genesisHash(genesis));
       store.writeBlock({
         block,
-        transactions: [],
+        transactions: txs,
         rejected: [],
-        stateWrites: writes,
-        didVersions: [],
+        stateWrites: base.writes,
+        didVersions: executed.didVersions,
       });
     })();
   }

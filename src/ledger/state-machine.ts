@@ -5,10 +5,20 @@ import { StateOverlay } from './state/world-state.ts';
 import type { Transaction } from './transaction.ts';
 import { SignatureChecker } from './registries/signature-checker.ts';
 import { didRegistryHandlers } from './registries/did-registry.ts';
+import { governanceRegistryHandlers } from './registries/governance-registry.ts';
+import { trustRegistryHandlers } from './registries/trust-registry.ts';
+import { templateRegistryHandlers } from './registries/template-registry.ts';
+import { organizationRegistryHandlers } from './registries/organization-registry.ts';
 import type { TxHandler } from './registries/tx-context.ts';
 
 /** Every transaction type the ledger knows, mapped to the registry that applies it. */
-const handlers: Record<string, TxHandler> = { ...didRegistryHandlers };
+const handlers: Record<string, TxHandler> = {
+  ...didRegistryHandlers,
+  ...governanceRegistryHandlers,
+  ...trustRegistryHandlers,
+  ...templateRegistryHandlers,
+  ...organizationRegistryHandlers,
+};
 
 export interface BlockContext {
   chainId: string;

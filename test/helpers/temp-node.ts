@@ -9,8 +9,35 @@ import { Ledger } from '../../src/ledger/ledger.ts';
 import { LedgerNode } from '../../src/ledger/ledger-node.ts';
 import { EmbeddedOrderer } from '../../src/ledger/ordering/embedded-orderer.ts';
 import type { Genesis } from '../../src/ledger/genesis.ts';
+import { createGenesis } from '../../src/ledger/genesis.ts';
 import { signTransaction } from '../../src/ledger/transaction.ts';
 import type { Transaction } from '../../src/ledger/transaction.ts';
+
+/** Keys of the test network's regulator: 3 governance keys, any 2 of which govern. */
+export interface TestRegulator {
+  did: string;
+  signingKey: KeyPair;
+  recoveryKey: KeyPair;
+  governanceKeys: KeyPair[];
+}
+
+/** A test genesis: one operator, a regulator with 2-of-3 governance keys. */
+export function testGenesis(operatorKey: KeyPair): { genesis: Genesis; regulator: TestRegulator } {
+  const signingKey = generateKeyPair('sm2');
+  const recoveryKey = generateKeyPair('ed25519');
+  const governanceKeys = [
+    generateKeyPair('sm2'),
+    generateKeyPair('ed25519'),
+    generateKeyPair('p256'),
+  ];
+  const { genesis, regulatorDid } = createGenesis({
+    chainId: 'ddi-test',
+    time: Date.now() - 60_000,
+    operators: [{ name: 'op', key: operatorKey }],
+    regulator: { signingKey, recoveryKey, governanceKeys, threshold: 2 },
+  });
+  return { genesis, regulator: { did: regulatorDid, signingKey, recoveryKey, governanceKeys } };
+}
 
 /** A fresh temporary directory, removed by the returned cleanup. */
 export function tempDir(prefix = 'ddi-test-'): { dir: string; cleanup: () => void } {
@@ -25,6 +52,8 @@ export interface TestNode {
   dataDir: string;
   operatorKey: KeyPair;
   genesis: Genesis;
+  /** The regulator's keys (absent when reopening a network made elsewhere). */
+  regulator?: TestRegulator;
   close(): Promise<void>;
 }
 
@@ -33,16 +62,13 @@ export async function openTestNode(existing?: {
   dataDir: string;
   operatorKey: KeyPair;
   genesis: Genesis;
+  regulator?: TestRegulator;
 }): Promise<TestNode> {
   const dataDir = existing?.dataDir ?? tempDir().dir;
   const operatorKey = existing?.operatorKey ?? generateKeyPair('ed25519');
-  const genesis = existing?.genesis ?? {
-    chainId: 'ddi-test',
-    time: Date.now() - 60_000,
-    operators: [
-      { name: 'op', publicKeyMultibase: publicKeyToMultibase('ed25519', operatorKey.publicKey) },
-    ],
-  };
+  const made = existing ? undefined : testGenesis(operatorKey);
+  const genesis = existing?.genesis ?? made!.genesis;
+  const regulator = existing?.regulator ?? made?.regulator;
   const ledger = Ledger.open({ dataDir, genesis, operatorKey });
   const node = new LedgerNode(
     ledger,
@@ -56,6 +82,7 @@ export async function openTestNode(existing?: {
     dataDir,
     operatorKey,
     genesis,
+    ...(regulator ? { regulator } : {}),
     close: () => node.close(),
   };
 }

@@ -2,8 +2,6 @@ import { DdiError, ErrorCode, ensure } from '../../core/errors.ts';
 import { publicKeyFromMultibase } from '../../core/keys/index.ts';
 import {
   didFromCreateOperation,
-  findVerificationMethod,
-  hasRelationship,
   parseDdiDid,
   parseDidUrl,
   parseVersionId,
@@ -13,40 +11,20 @@ import {
 import type {
   CreateDidOperation,
   DeactivateDidOperation,
-  DidDocumentContent,
   RecoverDidOperation,
   UpdateDidOperation,
 } from '../../core/did/index.ts';
-import type { StateReader } from '../state/world-state.ts';
 import type { TransactionProof } from '../transaction.ts';
 import type { TxContext, TxHandler } from './tx-context.ts';
+import { checkInvocationProof, payloadFields, singleProof } from './authorization.ts';
+import type { DidRecord } from './did-state.ts';
+import { didStateKey, readDidRecord } from './did-state.ts';
 
-/** A DID's current state as the ledger stores it (under `didStateKey(did)`). */
-export interface DidRecord {
-  did: string;
-  version: number;
-  /** null once deactivated. */
-  content: DidDocumentContent | null;
-  /** null once deactivated. */
-  recoveryCommitment: string | null;
-  created: number;
-  updated: number;
-  deactivated: boolean;
-}
+export type { DidRecord } from './did-state.ts';
+export { didStateKey, readDidRecord } from './did-state.ts';
 
 /** The kid a proof uses when the revealed recovery key signs. */
 export const RECOVERY_KID = 'recovery';
-
-/** State key of a DID record. */
-export function didStateKey(did: string): string {
-  return `did/${did}`;
-}
-
-/** Reads a DID record from any state view. */
-export function readDidRecord(state: StateReader, did: string): DidRecord | undefined {
-  const raw = state.get(didStateKey(did));
-  return raw === undefined ? undefined : (JSON.parse(raw) as DidRecord);
-}
 
 function writeRecord(ctx: TxContext, record: DidRecord): void {
   const json = JSON.stringify(record);
@@ -61,19 +39,6 @@ function writeRecord(ctx: TxContext, record: DidRecord): void {
   });
 }
 
-function payloadObject(ctx: TxContext, fields: string[]): Record<string, unknown> {
-  const payload = ctx.tx.body.payload as Record<string, unknown>;
-  for (const key of Object.keys(payload)) {
-    ensure(fields.includes(key), ErrorCode.Malformed, `unknown payload field "${key}"`);
-  }
-  return payload;
-}
-
-function singleProof(ctx: TxContext): TransactionProof {
-  ensure(ctx.tx.proofs.length === 1, ErrorCode.Malformed, 'DID operations carry exactly one proof');
-  return ctx.tx.proofs[0]!;
-}
-
 function commitmentString(value: unknown, field: string): string {
   ensure(
     typeof value === 'string' && /^[A-Za-z0-9_-]{43}$/.test(value),
@@ -81,29 +46,6 @@ function commitmentString(value: unknown, field: string): string {
     `${field} must be a base64url SHA-256 digest`,
   );
   return value;
-}
-
-/** Verifies a proof made by a capabilityInvocation key of `record` (the DID itself or, via `via`, its controller). */
-function checkInvocationProof(
-  ctx: TxContext,
-  proof: TransactionProof,
-  signerDid: string,
-  content: DidDocumentContent,
-): void {
-  const fragment = parseDidUrl(proof.kid).fragment ?? '';
-  const vm = findVerificationMethod(content, fragment);
-  if (!vm) throw new DdiError(ErrorCode.UnknownKey, `${proof.kid} is not a key of ${signerDid}`);
-  ensure(
-    hasRelationship(content, 'capabilityInvocation', fragment),
-    ErrorCode.Unauthorized,
-    `${proof.kid} is not a capabilityInvocation key`,
-  );
-  const key = publicKeyFromMultibase(vm.publicKeyMultibase);
-  ensure(
-    ctx.signatures.check(ctx.tx, ctx.txId, proof, key.type, key.publicKey),
-    ErrorCode.BadSignature,
-    `signature by ${proof.kid} does not verify`,
-  );
 }
 
 /**
@@ -181,7 +123,7 @@ function loadForChange(ctx: TxContext, didValue: unknown, previousVersionId: unk
 }
 
 const create: TxHandler = (ctx) => {
-  const payload = payloadObject(ctx, ['document', 'recoveryCommitment']);
+  const payload = payloadFields(ctx, ['document', 'recoveryCommitment']);
   const { content } = validateDocumentContent(payload.document);
   const op: CreateDidOperation = {
     document: content,
@@ -215,7 +157,7 @@ const create: TxHandler = (ctx) => {
 };
 
 const update: TxHandler = (ctx) => {
-  const payload = payloadObject(ctx, [
+  const payload = payloadFields(ctx, [
     'did',
     'previousVersionId',
     'document',
@@ -227,7 +169,7 @@ const update: TxHandler = (ctx) => {
 };
 
 const recover: TxHandler = (ctx) => {
-  const payload = payloadObject(ctx, [
+  const payload = payloadFields(ctx, [
     'did',
     'previousVersionId',
     'document',
@@ -253,7 +195,7 @@ const recover: TxHandler = (ctx) => {
 };
 
 const deactivate: TxHandler = (ctx) => {
-  const payload = payloadObject(ctx, [
+  const payload = payloadFields(ctx, [
     'did',
     'previousVersionId',
     'recoveryKey',

@@ -1,6 +1,5 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { publicKeyToMultibase } from '../../core/keys/index.ts';
 import { Ledger } from '../../ledger/ledger.ts';
@@ -12,6 +11,7 @@ import { validateGenesis } from '../../ledger/genesis.ts';
 import { buildHttpServer } from '../http/server.ts';
 import type { NodeConfig } from './node-config.ts';
 import { loadOrCreateOperatorKey } from './operator-key.ts';
+import { createDevGenesis, DEV_REGULATOR_FILE } from './dev-regulator.ts';
 
 export interface RunningNode {
   node: LedgerNode;
@@ -41,12 +41,12 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
   if (config.genesisFile) {
     genesis = validateGenesis(JSON.parse(readFileSync(config.genesisFile, 'utf8')));
   } else if (!existsSync(join(config.dataDir, 'ledger.sqlite'))) {
-    genesis = {
-      chainId: `ddi-dev-${randomBytes(4).toString('hex')}`,
-      time: Date.now(),
-      operators: [{ name: 'dev-operator', publicKeyMultibase: operator }],
-    };
-    created.push(`development genesis: chain ${genesis.chainId}, one operator (this node)`);
+    const dev = createDevGenesis(config.dataDir, key, config.operatorPassphrase);
+    genesis = dev.genesis;
+    created.push(
+      `development genesis: chain ${genesis.chainId}, one operator (this node), regulator ${dev.regulatorDid} ` +
+        `with one governance key (keys encrypted in ${join(config.dataDir, DEV_REGULATOR_FILE)})`,
+    );
   }
   const ledger = Ledger.open({ dataDir: config.dataDir, genesis, operatorKey: key });
   const orderer = new EmbeddedOrderer({ lastBlockTime: ledger.head().header.time });

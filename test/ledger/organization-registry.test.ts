@@ -1,0 +1,140 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { DdiError } from '../../src/core/errors.ts';
+import { usccCheckCharacter } from '../../src/core/org/unified-social-credit-code.ts';
+import { signTransaction } from '../../src/ledger/transaction.ts';
+import type { Transaction } from '../../src/ledger/transaction.ts';
+import {
+  organizationOfDid,
+  readOrganization,
+} from '../../src/ledger/registries/organization-registry.ts';
+import { makeDid, openTestNode } from '../helpers/temp-node.ts';
+import type { TestDid, TestNode } from '../helpers/temp-node.ts';
+
+let t: TestNode;
+let agency: TestDid;
+let otherAgency: TestDid;
+const nonce = () => randomBytes(12).toString('base64url');
+const YEAR = 365 * 24 * 3600 * 1000;
+// A code built with the GB 32100 check character (business, Fuzhou), and a second one.
+const CODE = '91350100M000100Y4' + usccCheckCharacter('91350100M000100Y4');
+const CODE2 = '12100000400000398' + usccCheckCharacter('12100000400000398');
+
+function gov(type: string, payload: object): Transaction {
+  const r = t.regulator!;
+  return signTransaction(
+    { chainId: t.chainId, type, payload },
+    [0, 1].map((i) => ({
+      kid: `${r.did}#gov-${i + 1}`,
+      type: r.governanceKeys[i]!.type,
+      privateKey: r.governanceKeys[i]!.privateKey,
+    })),
+  );
+}
+const by = (d: TestDid, type: string, payload: object) =>
+  signTransaction({ chainId: t.chainId, type, payload }, [
+    { kid: `${d.did}#key-1`, type: d.signing.type, privateKey: d.signing.privateKey },
+  ]);
+
+async function commit(tx: Transaction) {
+  const r = await t.node.submit(tx, { wait: true });
+  expect(r.status).toBe('committed');
+}
+async function rejected(tx: Transaction, code: string) {
+  const err = await t.node.submit(tx, { wait: true }).then(
+    (r) => new Error(JSON.stringify(r)),
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(DdiError);
+  expect((err as DdiError).code).toBe(code);
+}
+async function newDid() {
+  const d = makeDid(t.chainId, 'sm2');
+  await commit(d.createTx);
+  return d;
+}
+
+beforeAll(async () => {
+  t = await openTestNode();
+  agency = await newDid();
+  otherAgency = await newDid();
+  for (const a of [agency, otherAgency]) {
+    await commit(
+      gov('trust.accredit', {
+        nonce: nonce(),
+        subject: a.did,
+        role: 'identityVerificationAgency',
+        validUntil: Date.now() + YEAR,
+      }),
+    );
+  }
+});
+afterAll(async () => {
+  await t.close();
+});
+
+describe('organizations by Unified Social Credit Code', () => {
+  it('binds a valid code to one primary DID, registered by an accredited agency', async () => {
+    const org = await newDid();
+    await rejected(
+      by(org, 'org.register', { nonce: nonce(), uscc: CODE, did: org.did, kind: 'business' }),
+      'unauthorized',
+    );
+    const wrongCheck = CODE.slice(0, 17) + (CODE[17] === '0' ? '1' : '0');
+    await rejected(
+      by(agency, 'org.register', {
+        nonce: nonce(),
+        uscc: wrongCheck,
+        did: org.did,
+        kind: 'business',
+      }),
+      'malformed',
+    );
+    await commit(
+      by(agency, 'org.register', { nonce: nonce(), uscc: CODE, did: org.did, kind: 'business' }),
+    );
+    expect(readOrganization(t.ledger.state, CODE)).toMatchObject({
+      primaryDid: org.did,
+      registeredBy: agency.did,
+      kind: 'business',
+    });
+    expect(organizationOfDid(t.ledger.state, org.did)?.uscc).toBe(CODE);
+
+    const impostor = await newDid();
+    await rejected(
+      by(otherAgency, 'org.register', {
+        nonce: nonce(),
+        uscc: CODE,
+        did: impostor.did,
+        kind: 'business',
+      }),
+      'conflict',
+    );
+    await rejected(
+      by(agency, 'org.register', {
+        nonce: nonce(),
+        uscc: CODE2,
+        did: org.did,
+        kind: 'publicInstitution',
+      }),
+      'conflict',
+    );
+
+    // Only the registering agency (or the regulator) ends the binding.
+    await rejected(
+      by(otherAgency, 'org.deregister', { uscc: CODE, previousVersion: 1 }),
+      'unauthorized',
+    );
+    await commit(
+      by(agency, 'org.deregister', { uscc: CODE, previousVersion: 1, reason: 'merger' }),
+    );
+    expect(readOrganization(t.ledger.state, CODE)?.primaryDid).toBeNull();
+    await commit(
+      gov('org.register', { nonce: nonce(), uscc: CODE, did: impostor.did, kind: 'business' }),
+    );
+    expect(readOrganization(t.ledger.state, CODE)).toMatchObject({
+      primaryDid: impostor.did,
+      version: 3,
+    });
+  });
+});
