@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { benchPrimitives } from './primitives.ts';
 import { benchMerkle } from './merkle.ts';
+import { benchTrust } from './trust.ts';
 import { fillDidState } from './fill-state.ts';
 import { runLoad } from './http-load.ts';
 import { generateKeyPair, publicKeyToMultibase } from '../src/core/keys/index.ts';
@@ -153,6 +154,7 @@ async function main(): Promise<void> {
   );
   for (const p of await benchPrimitives()) report(`primitive: ${p.name}`, `${fmt(p.opsPerSec)} /s`);
   for (const m of await benchMerkle()) report(m.name, `${fmt(m.value, 1)} ${m.unit}`);
+  for (const m of await benchTrust(quick ? 500 : 2000)) report(m.name, `${fmt(m.value)} ${m.unit}`);
   const dir = mkdtempSync(join(tmpdir(), 'ddi-bench-'));
   try {
     await benchCommits(dir);
