@@ -21,7 +21,7 @@ import {
   verify,
 } from '../../src/core/keys/index.ts';
 import type { Jwk, KeyTypeName } from '../../src/core/keys/index.ts';
-import { LruCache } from '../../src/core/keys/lib/lru.ts';
+import { LruCache } from '../../src/core/cache/lru-cache.ts';
 import { flipped, utf8 } from './vectors.ts';
 
 function codeOf(fn: () => unknown): string | undefined {

@@ -6,7 +6,7 @@ import { DdiError, ErrorCode } from '../errors.ts';
 import type { Jwk, KeyType } from './key-type.ts';
 import { ed25519Pkcs8 } from './lib/der.ts';
 import { checkJwkHeader, jwkBytes } from './lib/ec-jwk.ts';
-import { bytesKey, LruCache } from './lib/lru.ts';
+import { bytesKey, LruCache } from '../cache/lru-cache.ts';
 import { PrivateKeyCache } from './lib/private-key-cache.ts';
 
 // Node (OpenSSL) verifies ~16k/s with a cached KeyObject and ~15k/s when it imports the key

@@ -3,7 +3,7 @@ import { varintDecode, varintEncode } from '../encoding/varint.ts';
 import { DdiError, ErrorCode } from '../errors.ts';
 import type { KeyType, KeyTypeName } from './key-type.ts';
 import { getKeyType, lookupMulticodec } from './registry.ts';
-import { LruCache } from './lib/lru.ts';
+import { LruCache } from '../cache/lru-cache.ts';
 
 // Multikey (W3C Controlled Identifiers 1.0, did:key): 'z' + base58btc(varint(code) || key).
 

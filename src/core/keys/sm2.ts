@@ -8,7 +8,7 @@ import { sm3 } from '../hash/index.ts';
 import type { Jwk, KeyType } from './key-type.ts';
 import { checkJwkHeader, ecJwkFromPoint, ecPointFromJwk, jwkBytes } from './lib/ec-jwk.ts';
 import { checkScalar, compressEcPoint, decompressEcPoint } from './lib/ec-points.ts';
-import { bytesKey, LruCache } from './lib/lru.ts';
+import { bytesKey, LruCache } from '../cache/lru-cache.ts';
 import { PrivateKeyCache } from './lib/private-key-cache.ts';
 import { loadSm2Addon } from './lib/sm2-native.ts';
 import type { Sm2PrivateHandle, Sm2PublicHandle } from './lib/sm2-native.ts';

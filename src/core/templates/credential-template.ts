@@ -2,7 +2,7 @@ import { Ajv2020 } from 'ajv/dist/2020.js';
 import type { ErrorObject, Options, ValidateFunction } from 'ajv/dist/2020.js';
 import { canonicalJson } from '../encoding/canonical-json.ts';
 import { DdiError, ErrorCode } from '../errors.ts';
-import { LruCache } from '../keys/lib/lru.ts';
+import { LruCache } from '../cache/lru-cache.ts';
 
 /**
  * A credential template: what an accredited issuer registers on the ledger so that every

@@ -7,7 +7,7 @@ import type { Jwk, KeyPair, KeyType, KeyTypeName } from '../key-type.ts';
 import { ecSec1PrivateKey, ecSpki } from './der.ts';
 import { checkJwkHeader, ecJwkFromPoint, ecPointFromJwk, jwkBytes } from './ec-jwk.ts';
 import { checkScalar, compressEcPoint, decompressEcPoint } from './ec-points.ts';
-import { bytesKey, LruCache } from './lru.ts';
+import { bytesKey, LruCache } from '../../cache/lru-cache.ts';
 import { PrivateKeyCache } from './private-key-cache.ts';
 
 /** What distinguishes one ECDSA-with-SHA-256 curve from another. */
