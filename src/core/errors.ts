@@ -39,6 +39,10 @@ export const ErrorCode = {
   Unavailable: 'unavailable',
   /** Waiting for a commit took longer than asked. */
   Timeout: 'timeout',
+  /** A proof from a node does not check out against the trusted operator set (light clients). */
+  InvalidProof: 'invalidProof',
+  /** A node answered from an older state than the client has already seen or accepts. */
+  StaleProof: 'staleProof',
   /** An unexpected failure inside ddi. */
   Internal: 'internal',
 } as const;

@@ -9,7 +9,9 @@ import { GENESIS_STATE_KEY, genesisHash, validateGenesis } from './genesis.ts';
 import { StateMachine } from './state-machine.ts';
 import type { ExecutedBlock } from './state-machine.ts';
 import { SqliteLedgerStore } from './storage/sqlite-ledger-store.ts';
-import { StateOverlay, WorldState } from './state/world-state.ts';
+import { StateOverlay, WorldState, stateTreeKey } from './state/world-state.ts';
+import { sparseMerkleProofToJSON } from './state/merkle-proof.ts';
+import type { StateProof } from './proofs/state-proof.ts';
 import { GOVERNANCE_STATE_KEY } from './registries/governance-registry.ts';
 import { readDidRecord } from './registries/did-state.ts';
 import type { Transaction } from './transaction.ts';
@@ -243,6 +245,19 @@ export class Ledger {
     const block = h === this.headBlock.header.height ? this.headBlock : this.store.getBlock(h);
     if (!block) throw new DdiError(ErrorCode.NotFound, `no block at height ${height}`);
     return block;
+  }
+
+  /** A state entry (or its absence) with its Merkle proof against the head block's state root. */
+  proveState(key: string): StateProof {
+    const head = this.headBlock;
+    return {
+      key,
+      value: this.state.get(key) ?? null,
+      proof: sparseMerkleProofToJSON(this.state.tree.prove(stateTreeKey(key))),
+      header: head.header,
+      hash: head.hash,
+      signatures: head.signatures,
+    };
   }
 
   /** Screens a transaction against committed state; throws the error it would be rejected with. */

@@ -20,6 +20,9 @@ const STATUS: Record<ErrorCode, number> = {
   corrupt: 500,
   unavailable: 503,
   timeout: 504,
+  // Raised by light clients about a node's answer, never by a node itself.
+  invalidProof: 502,
+  staleProof: 502,
   internal: 500,
 };
 
