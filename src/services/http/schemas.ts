@@ -105,6 +105,214 @@ export const resolutionResultSchema = {
   },
 } as const;
 
+export const governanceConfigSchema = {
+  $id: 'GovernanceConfig',
+  type: 'object',
+  required: ['regulator', 'threshold', 'keys', 'version'],
+  properties: {
+    regulator: { type: 'string', description: "the regulator's DID" },
+    threshold: {
+      type: 'integer',
+      description: 'M: governance signatures a governance transaction needs',
+    },
+    keys: {
+      type: 'array',
+      description: 'the N governance keys; a proof by one has kid <regulator>#<id>',
+      items: {
+        type: 'object',
+        required: ['id', 'publicKeyMultibase'],
+        properties: { id: { type: 'string' }, publicKeyMultibase: { type: 'string' } },
+      },
+    },
+    version: { type: 'integer', description: 'gov.setGovernance names it as previousVersion' },
+  },
+} as const;
+
+const scopeSchema = {
+  type: 'object',
+  description: 'credential types and/or template ids; empty: the role itself',
+  properties: {
+    credentialTypes: { type: 'array', items: { type: 'string' } },
+    templates: { type: 'array', items: { type: 'string' } },
+  },
+} as const;
+
+export const accreditationSchema = {
+  $id: 'Accreditation',
+  type: 'object',
+  required: [
+    'id',
+    'subject',
+    'role',
+    'scope',
+    'validFrom',
+    'validUntil',
+    'grantedBy',
+    'parent',
+    'status',
+    'version',
+    'history',
+  ],
+  properties: {
+    id: { type: 'string', description: 'the id of the granting transaction' },
+    subject: { type: 'string' },
+    role: {
+      type: 'string',
+      enum: [
+        'operator',
+        'identityVerificationAgency',
+        'credentialIssuer',
+        'applicationServiceProvider',
+        'accreditationAuthority',
+      ],
+    },
+    scope: scopeSchema,
+    validFrom: { type: 'integer', description: 'milliseconds since the epoch' },
+    validUntil: { type: 'integer', description: 'milliseconds since the epoch (exclusive)' },
+    grantedBy: { type: 'string', description: 'the regulator, or an accreditation authority' },
+    parent: {
+      type: ['string', 'null'],
+      description: "the authority's own accreditation (null: granted by the regulator)",
+    },
+    nodeKey: { type: 'string', description: "an operator's node key (Multikey)" },
+    status: { type: 'string', enum: ['active', 'suspended', 'revoked'] },
+    version: { type: 'integer', description: 'trust.setStatus names it as previousVersion' },
+    history: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['status', 'time', 'height', 'txId'],
+        properties: {
+          status: { type: 'string' },
+          time: { type: 'integer' },
+          height: { type: 'integer' },
+          txId: { type: 'string' },
+          reason: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;
+
+export const accreditationListSchema = {
+  $id: 'AccreditationList',
+  type: 'object',
+  required: ['accreditations'],
+  properties: { accreditations: { type: 'array', items: { $ref: 'Accreditation#' } } },
+} as const;
+
+export const accreditationCheckSchema = {
+  $id: 'AccreditationCheck',
+  type: 'object',
+  required: ['accredited', 'chain', 'at'],
+  properties: {
+    accredited: { type: 'boolean' },
+    reason: {
+      type: 'string',
+      description:
+        'why not: notAccredited, outOfScope, notYetValid, expired, suspended, revoked, blocklisted, brokenChain, or "grantor <reason>"',
+    },
+    chain: {
+      type: 'array',
+      description: 'the accreditation that holds, then each one above it up to the regulator',
+      items: { $ref: 'Accreditation#' },
+    },
+    at: { type: 'string', description: 'the time asked about (ISO 8601)' },
+    height: { type: 'integer', description: 'the block whose time `at` is, when asked by height' },
+  },
+} as const;
+
+export const blocklistEntrySchema = {
+  $id: 'BlocklistEntry',
+  type: 'object',
+  required: ['did', 'listed', 'history'],
+  properties: {
+    did: { type: 'string' },
+    listed: { type: 'boolean', description: 'listed now' },
+    history: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['listed', 'time', 'height', 'txId'],
+        properties: {
+          listed: { type: 'boolean' },
+          time: { type: 'integer' },
+          height: { type: 'integer' },
+          txId: { type: 'string' },
+          reason: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;
+
+const displayTextSchema = {
+  type: 'object',
+  required: ['name'],
+  properties: { name: { type: 'string' }, description: { type: 'string' } },
+} as const;
+
+export const templateRecordSchema = {
+  $id: 'TemplateRecord',
+  type: 'object',
+  required: ['template', 'issuer', 'registered', 'height', 'txId'],
+  properties: {
+    template: {
+      type: 'object',
+      required: ['id', 'version', 'credentialType', 'schema', 'display'],
+      properties: {
+        id: { type: 'string' },
+        version: { type: 'integer' },
+        credentialType: { type: 'string' },
+        schema: {
+          type: 'object',
+          additionalProperties: true,
+          description: 'JSON Schema 2020-12 of the claims',
+        },
+        display: {
+          type: 'object',
+          required: ['zh-CN', 'en'],
+          properties: { 'zh-CN': displayTextSchema, en: displayTextSchema },
+        },
+      },
+    },
+    issuer: { type: 'string', description: 'the issuer that registered it' },
+    registered: { type: 'integer', description: 'block time, milliseconds since the epoch' },
+    height: { type: 'integer' },
+    txId: { type: 'string' },
+  },
+} as const;
+
+export const organizationSchema = {
+  $id: 'Organization',
+  type: 'object',
+  required: ['uscc', 'kind', 'primaryDid', 'registeredBy', 'version', 'history'],
+  properties: {
+    uscc: { type: 'string', description: 'unified social credit code (GB 32100-2015)' },
+    kind: {
+      type: 'string',
+      enum: ['business', 'governmentAgency', 'publicInstitution', 'socialOrganization', 'other'],
+    },
+    primaryDid: { type: ['string', 'null'], description: 'null once deregistered' },
+    registeredBy: { type: 'string' },
+    version: { type: 'integer', description: 'org.deregister names it as previousVersion' },
+    history: {
+      type: 'array',
+      items: {
+        type: 'object',
+        required: ['did', 'time', 'height', 'txId'],
+        properties: {
+          did: { type: ['string', 'null'] },
+          time: { type: 'integer' },
+          height: { type: 'integer' },
+          txId: { type: 'string' },
+          reason: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;
+
 export const allSchemas = [
   errorSchema,
   transactionSchema,
@@ -112,4 +320,11 @@ export const allSchemas = [
   blockHeaderSchema,
   blockSchema,
   resolutionResultSchema,
+  governanceConfigSchema,
+  accreditationSchema,
+  accreditationListSchema,
+  accreditationCheckSchema,
+  blocklistEntrySchema,
+  templateRecordSchema,
+  organizationSchema,
 ];

@@ -9,6 +9,10 @@ import { identifierRoutes } from './routes/identifiers.ts';
 import { transactionRoutes } from './routes/transactions.ts';
 import { blockRoutes } from './routes/blocks.ts';
 import { nodeStatusRoutes } from './routes/node-status.ts';
+import { governanceRoutes } from './routes/governance.ts';
+import { trustRoutes } from './routes/trust.ts';
+import { templateRoutes } from './routes/templates.ts';
+import { organizationRoutes } from './routes/organizations.ts';
 
 export interface HttpServerOptions {
   logger?: boolean;
@@ -42,7 +46,8 @@ export async function buildHttpServer(
       info: {
         title: 'ddi node API',
         version: '0.1.0',
-        description: 'did:ddi ledger node: transactions, blocks, DID resolution',
+        description:
+          'did:ddi ledger node: transactions, blocks, DID resolution, governance and the trust registry',
       },
     },
   });
@@ -65,6 +70,10 @@ export async function buildHttpServer(
   transactionRoutes(app, node);
   blockRoutes(app, node.ledger);
   nodeStatusRoutes(app, node.ledger, startedAt);
+  governanceRoutes(app, node.ledger);
+  trustRoutes(app, node.ledger);
+  templateRoutes(app, node.ledger);
+  organizationRoutes(app, node.ledger);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();
   return app;
