@@ -22,6 +22,44 @@ import type { SetControllersParameters } from './actions/set-controllers.ts';
 import { setControllers } from './actions/set-controllers.ts';
 import type { UpdateDidParameters } from './actions/update-did.ts';
 import { updateDid } from './actions/update-did.ts';
+import type { AccreditParameters } from './actions/accredit.ts';
+import { accredit, prepareAccredit } from './actions/accredit.ts';
+import type { SetAccreditationStatusParameters } from './actions/set-accreditation-status.ts';
+import {
+  prepareSetAccreditationStatus,
+  setAccreditationStatus,
+} from './actions/set-accreditation-status.ts';
+import { suspendAccreditation } from './actions/suspend-accreditation.ts';
+import { reinstateAccreditation } from './actions/reinstate-accreditation.ts';
+import { revokeAccreditation } from './actions/revoke-accreditation.ts';
+import type { BlocklistParameters } from './actions/blocklist.ts';
+import { blocklist, prepareBlocklist } from './actions/blocklist.ts';
+import type { SetGovernanceParameters } from './actions/set-governance.ts';
+import { prepareSetGovernance, setGovernance } from './actions/set-governance.ts';
+import type { RegisterTemplateParameters } from './actions/register-template.ts';
+import { registerTemplate } from './actions/register-template.ts';
+import type { RegisterOrganizationParameters } from './actions/register-organization.ts';
+import {
+  prepareRegisterOrganization,
+  registerOrganization,
+} from './actions/register-organization.ts';
+import type { DeregisterOrganizationParameters } from './actions/deregister-organization.ts';
+import {
+  deregisterOrganization,
+  prepareDeregisterOrganization,
+} from './actions/deregister-organization.ts';
+import type { SubmitTransactionParameters } from './actions/submit-transaction.ts';
+import { submitTransaction } from './actions/submit-transaction.ts';
+import { getGovernance } from './actions/get-governance.ts';
+import { getAccreditation } from './actions/get-accreditation.ts';
+import { listAccreditations } from './actions/list-accreditations.ts';
+import type { CheckAccreditationQuery } from './actions/check-accreditation.ts';
+import { checkAccreditation } from './actions/check-accreditation.ts';
+import { getBlocklistEntry } from './actions/get-blocklist-entry.ts';
+import { getTemplate } from './actions/get-template.ts';
+import { getOrganization } from './actions/get-organization.ts';
+import { getOrganizationOfDid } from './actions/get-organization-of-did.ts';
+import type { Role } from '../../ledger/registries/trust-registry.ts';
 import type { Transport } from './transport.ts';
 
 /** Every SDK action bound to one transport: `client.createDid({...})`. */
@@ -43,6 +81,46 @@ export function createClient(transport: Transport) {
     getChainId: () => getChainId(transport),
     sendTransaction: (parameters: SendTransactionParameters) =>
       sendTransaction(transport, parameters),
+    submitTransaction: (parameters: SubmitTransactionParameters) =>
+      submitTransaction(transport, parameters),
+
+    accredit: (parameters: AccreditParameters) => accredit(transport, parameters),
+    prepareAccredit: (parameters: AccreditParameters) => prepareAccredit(transport, parameters),
+    setAccreditationStatus: (parameters: SetAccreditationStatusParameters) =>
+      setAccreditationStatus(transport, parameters),
+    prepareSetAccreditationStatus: (parameters: SetAccreditationStatusParameters) =>
+      prepareSetAccreditationStatus(transport, parameters),
+    suspendAccreditation: (parameters: Omit<SetAccreditationStatusParameters, 'status'>) =>
+      suspendAccreditation(transport, parameters),
+    reinstateAccreditation: (parameters: Omit<SetAccreditationStatusParameters, 'status'>) =>
+      reinstateAccreditation(transport, parameters),
+    revokeAccreditation: (parameters: Omit<SetAccreditationStatusParameters, 'status'>) =>
+      revokeAccreditation(transport, parameters),
+    blocklist: (parameters: BlocklistParameters) => blocklist(transport, parameters),
+    prepareBlocklist: (parameters: BlocklistParameters) => prepareBlocklist(transport, parameters),
+    setGovernance: (parameters: SetGovernanceParameters) => setGovernance(transport, parameters),
+    prepareSetGovernance: (parameters: SetGovernanceParameters) =>
+      prepareSetGovernance(transport, parameters),
+    registerTemplate: (parameters: RegisterTemplateParameters) =>
+      registerTemplate(transport, parameters),
+    registerOrganization: (parameters: RegisterOrganizationParameters) =>
+      registerOrganization(transport, parameters),
+    prepareRegisterOrganization: (parameters: RegisterOrganizationParameters) =>
+      prepareRegisterOrganization(transport, parameters),
+    deregisterOrganization: (parameters: DeregisterOrganizationParameters) =>
+      deregisterOrganization(transport, parameters),
+    prepareDeregisterOrganization: (parameters: DeregisterOrganizationParameters) =>
+      prepareDeregisterOrganization(transport, parameters),
+
+    getGovernance: () => getGovernance(transport),
+    getAccreditation: (id: string) => getAccreditation(transport, id),
+    listAccreditations: (query: { subject: string; role?: Role }) =>
+      listAccreditations(transport, query),
+    checkAccreditation: (query: CheckAccreditationQuery) => checkAccreditation(transport, query),
+    getBlocklistEntry: (did: string) => getBlocklistEntry(transport, did),
+    getTemplate: (id: string, version?: number) => getTemplate(transport, id, version),
+    getOrganization: (uscc: string) => getOrganization(transport, uscc),
+    getOrganizationOfDid: (did: string) => getOrganizationOfDid(transport, did),
   };
 }
 

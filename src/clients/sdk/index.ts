@@ -5,7 +5,7 @@ export type {
   Transport,
   TransactionStatus,
 } from './transport.ts';
-export type { DidOperationResult, WaitOptions } from './types.ts';
+export type { DidOperationResult, TransactionResult, WaitOptions } from './types.ts';
 export { httpTransport } from './transports/http.ts';
 export type { HttpTransportOptions } from './transports/http.ts';
 export { inProcessTransport } from './transports/in-process.ts';
@@ -35,9 +35,59 @@ export { getNodeStatus } from './actions/get-node-status.ts';
 export { getChainId } from './actions/get-chain-id.ts';
 export { sendTransaction } from './actions/send-transaction.ts';
 export type { SendTransactionParameters } from './actions/send-transaction.ts';
+export { submitTransaction } from './actions/submit-transaction.ts';
+export type { SubmitTransactionParameters } from './actions/submit-transaction.ts';
+
+export { accredit, prepareAccredit } from './actions/accredit.ts';
+export type { AccreditParameters } from './actions/accredit.ts';
+export {
+  prepareSetAccreditationStatus,
+  setAccreditationStatus,
+} from './actions/set-accreditation-status.ts';
+export type { SetAccreditationStatusParameters } from './actions/set-accreditation-status.ts';
+export { suspendAccreditation } from './actions/suspend-accreditation.ts';
+export { reinstateAccreditation } from './actions/reinstate-accreditation.ts';
+export { revokeAccreditation } from './actions/revoke-accreditation.ts';
+export { blocklist, prepareBlocklist } from './actions/blocklist.ts';
+export type { BlocklistParameters } from './actions/blocklist.ts';
+export { prepareSetGovernance, setGovernance } from './actions/set-governance.ts';
+export type { SetGovernanceParameters } from './actions/set-governance.ts';
+export { registerTemplate } from './actions/register-template.ts';
+export type { RegisterTemplateParameters } from './actions/register-template.ts';
+export {
+  prepareRegisterOrganization,
+  registerOrganization,
+} from './actions/register-organization.ts';
+export type { RegisterOrganizationParameters } from './actions/register-organization.ts';
+export {
+  deregisterOrganization,
+  prepareDeregisterOrganization,
+} from './actions/deregister-organization.ts';
+export type { DeregisterOrganizationParameters } from './actions/deregister-organization.ts';
+export { getGovernance } from './actions/get-governance.ts';
+export { getAccreditation } from './actions/get-accreditation.ts';
+export { listAccreditations } from './actions/list-accreditations.ts';
+export { checkAccreditation } from './actions/check-accreditation.ts';
+export type { CheckAccreditationQuery } from './actions/check-accreditation.ts';
+export { getBlocklistEntry } from './actions/get-blocklist-entry.ts';
+export { getTemplate } from './actions/get-template.ts';
+export { getOrganization } from './actions/get-organization.ts';
+export { getOrganizationOfDid } from './actions/get-organization-of-did.ts';
+export type {
+  BlocklistStatus,
+  TrustCheckAnswer,
+  TrustCheckQuery,
+} from '../../services/registry-queries/trust-queries.ts';
 
 export { didSigner, signerParts } from './utils/did-signer.ts';
 export type { DidSigner } from './utils/did-signer.ts';
+export {
+  governanceKeyIdsOf,
+  governanceSigners,
+  isGovernanceSigners,
+  signGovernanceTransaction,
+} from './utils/governance-signers.ts';
+export type { GovernanceSigners, RegistrySigner } from './utils/governance-signers.ts';
 export {
   DEFAULT_SIGNING_RELATIONSHIPS,
   documentContent,

@@ -2,6 +2,15 @@ import type { DidResolutionResult, ResolutionOptions } from '../../core/did/inde
 import type { Block } from '../../ledger/block.ts';
 import type { SubmitStatus } from '../../ledger/ledger-node.ts';
 import type { Transaction } from '../../ledger/transaction.ts';
+import type { GovernanceConfig } from '../../ledger/registries/governance-registry.ts';
+import type { Accreditation, Role } from '../../ledger/registries/trust-registry.ts';
+import type { TemplateRecord } from '../../ledger/registries/template-registry.ts';
+import type { OrganizationRecord } from '../../ledger/registries/organization-registry.ts';
+import type {
+  BlocklistStatus,
+  TrustCheckAnswer,
+  TrustCheckQuery,
+} from '../../services/registry-queries/trust-queries.ts';
 
 /** A transaction's status as a node reports it, with its id. */
 export type TransactionStatus = { id: string } & SubmitStatus;
@@ -47,4 +56,20 @@ export interface Transport {
   getBlock(height: number | 'latest'): Promise<Block>;
   /** The node's network and head of chain. */
   status(): Promise<NodeStatus>;
+  /** The regulator's DID, governance keys and threshold. */
+  getGovernance(): Promise<GovernanceConfig>;
+  /** One accreditation with its history; `notFound` if none has this id. */
+  getAccreditation(id: string): Promise<Accreditation>;
+  /** The accreditations a DID holds, in one role or in all. */
+  listAccreditations(query: { subject: string; role?: Role }): Promise<Accreditation[]>;
+  /** The verifier's question (`GET /v1/trust/check`): at an ISO time, a block height, or now. */
+  checkAccreditation(query: TrustCheckQuery): Promise<TrustCheckAnswer>;
+  /** A DID's blocklist history; `notFound` if it was never listed. */
+  getBlocklistEntry(did: string): Promise<BlocklistStatus>;
+  /** A credential template: the latest version, or `version`. */
+  getTemplate(id: string, version?: number): Promise<TemplateRecord>;
+  /** An organization by unified social credit code. */
+  getOrganization(uscc: string): Promise<OrganizationRecord>;
+  /** The organization whose primary DID `did` is. */
+  getOrganizationOfDid(did: string): Promise<OrganizationRecord>;
 }

@@ -23,3 +23,12 @@ export interface DidOperationResult {
   /** The signed transaction as submitted. */
   transaction: Transaction;
 }
+
+/** What a registry write (accreditation, blocklist, template, organization…) returns. */
+export interface TransactionResult {
+  txId: string;
+  /** `committed` (with its block) when waited for, `pending` otherwise. */
+  status: TransactionStatus;
+  /** The signed transaction as submitted. */
+  transaction: Transaction;
+}

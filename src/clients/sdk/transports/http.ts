@@ -2,6 +2,14 @@ import { DdiError, ErrorCode } from '../../../core/errors.ts';
 import type { DidResolutionResult, ResolutionOptions } from '../../../core/did/index.ts';
 import type { Block } from '../../../ledger/block.ts';
 import type { Transaction } from '../../../ledger/transaction.ts';
+import type { GovernanceConfig } from '../../../ledger/registries/governance-registry.ts';
+import type { Accreditation } from '../../../ledger/registries/trust-registry.ts';
+import type { TemplateRecord } from '../../../ledger/registries/template-registry.ts';
+import type { OrganizationRecord } from '../../../ledger/registries/organization-registry.ts';
+import type {
+  BlocklistStatus,
+  TrustCheckAnswer,
+} from '../../../services/registry-queries/trust-queries.ts';
 import type {
   NodeStatus,
   SubmitTransactionOptions,
@@ -141,7 +149,61 @@ export function httpTransport(baseUrl: string, options: HttpTransportOptions = {
     async status() {
       return (await request<NodeStatus>('GET', 'v1/status')).body;
     },
+    async getGovernance() {
+      return (await request<GovernanceConfig>('GET', 'v1/governance')).body;
+    },
+    async getAccreditation(id: string) {
+      const path = `v1/trust/accreditations/${segment(id, 'id')}`;
+      return (await request<Accreditation>('GET', path)).body;
+    },
+    async listAccreditations(query) {
+      const path = `v1/trust/accreditations?${queryString(query)}`;
+      return (await request<{ accreditations: Accreditation[] }>('GET', path)).body.accreditations;
+    },
+    async checkAccreditation(query) {
+      const path = `v1/trust/check?${queryString(query)}`;
+      return (await request<TrustCheckAnswer>('GET', path)).body;
+    },
+    async getBlocklistEntry(did: string) {
+      const path = `v1/trust/blocklist/${segment(did, 'did')}`;
+      return (await request<BlocklistStatus>('GET', path)).body;
+    },
+    async getTemplate(id: string, version?: number) {
+      const path =
+        version === undefined
+          ? `v1/templates/${segment(id, 'id')}`
+          : `v1/templates/${segment(id, 'id')}/versions/${segment(String(version), 'version')}`;
+      return (await request<TemplateRecord>('GET', path)).body;
+    },
+    async getOrganization(uscc: string) {
+      const path = `v1/organizations/${segment(uscc, 'uscc')}`;
+      return (await request<OrganizationRecord>('GET', path)).body;
+    },
+    async getOrganizationOfDid(did: string) {
+      return (await request<OrganizationRecord>('GET', `v1/organizations?${queryString({ did })}`))
+        .body;
+    },
   };
+}
+
+/**
+ * A path segment. An empty one would change the route (and answer `notFound`), so it is
+ * refused here as the node refuses a missing value: `malformed`.
+ */
+function segment(value: string, field: string): string {
+  if (typeof value !== 'string' || value.length === 0) {
+    throw new DdiError(ErrorCode.Malformed, `${field} is required`, { field });
+  }
+  return encodeURIComponent(value);
+}
+
+/** A query string of the defined values (numbers as decimal strings). */
+function queryString(values: object): URLSearchParams {
+  const query = new URLSearchParams();
+  for (const [key, value] of Object.entries(values)) {
+    if (value !== undefined) query.set(key, String(value));
+  }
+  return query;
 }
 
 /** The code for an error answer that did not name one (a proxy in front of the node, say). */

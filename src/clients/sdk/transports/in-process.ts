@@ -4,6 +4,18 @@ import type { LedgerNode } from '../../../ledger/ledger-node.ts';
 import type { Transaction } from '../../../ledger/transaction.ts';
 import { resolveDid } from '../../../services/resolver/resolve-did.ts';
 import { nodeStatus } from '../../../services/node/node-status.ts';
+import { governanceConfig } from '../../../services/registry-queries/governance-query.ts';
+import {
+  accreditationById,
+  accreditationsOf,
+  blocklistStatus,
+  checkTrust,
+} from '../../../services/registry-queries/trust-queries.ts';
+import { templateRecord } from '../../../services/registry-queries/template-query.ts';
+import {
+  organizationByCode,
+  organizationByDid,
+} from '../../../services/registry-queries/organization-query.ts';
 import type { SubmitTransactionOptions, Transport } from '../transport.ts';
 import { checkBlockHeight } from '../lib/block-height.ts';
 
@@ -42,6 +54,31 @@ export function inProcessTransport(node: LedgerNode): Transport {
     },
     async status() {
       return nodeStatus(node.ledger, startedAt);
+    },
+    // The registry reads call the functions the HTTP routes call.
+    async getGovernance() {
+      return governanceConfig(node.ledger);
+    },
+    async getAccreditation(id: string) {
+      return accreditationById(node.ledger, id);
+    },
+    async listAccreditations(query) {
+      return accreditationsOf(node.ledger, query);
+    },
+    async checkAccreditation(query) {
+      return checkTrust(node.ledger, query);
+    },
+    async getBlocklistEntry(did: string) {
+      return blocklistStatus(node.ledger, did);
+    },
+    async getTemplate(id: string, version?: number) {
+      return templateRecord(node.ledger, id, version);
+    },
+    async getOrganization(uscc: string) {
+      return organizationByCode(node.ledger, uscc);
+    },
+    async getOrganizationOfDid(did: string) {
+      return organizationByDid(node.ledger, did);
     },
   };
 }
