@@ -282,6 +282,60 @@ describe('the ddi CLI walkthrough', () => {
     expect((await ddi(['no-such-command'])).code).toBe(2);
   });
 
+  it('imports the development regulator and governs the quick-start node with it', async () => {
+    // The node process has the test runner's environment: decrypt with the same passphrase.
+    const env = { DDI_OPERATOR_PASSPHRASE: process.env.DDI_OPERATOR_PASSPHRASE };
+    const importArgs = ['key', 'import-dev-regulator', '--data-dir', join(dir, 'node'), '--json'];
+    const run = await ddi(importArgs, env);
+    expect(run.code, run.stdout).toBe(0);
+    const imported = JSON.parse(run.stdout) as {
+      regulator: string;
+      keys: Array<{ role: string; name: string }>;
+    };
+    expect(imported.keys.map((k) => k.role)).toEqual(['signing', 'recovery', 'governance']);
+    const shown = await ddiJson<{ regulator: string; threshold: number; held: unknown[] }>([
+      'gov',
+      'show',
+    ]);
+    expect(shown).toMatchObject({ regulator: imported.regulator, threshold: 1 });
+    expect(shown.held).toHaveLength(1);
+    // Importing again changes nothing: the keys are recognised by their public halves.
+    const again = JSON.parse((await ddi(importArgs, env)).stdout) as typeof imported;
+    expect(again.keys).toEqual(imported.keys);
+    expect(imported.keys.map((k) => k.name)).toEqual([
+      'regulator-key-1',
+      'regulator-recovery',
+      'regulator-gov-1',
+    ]);
+    const subject = (await ddi(['did', 'create'])).stdout.trim();
+    const id = (
+      await ddi([
+        'gov',
+        'accredit',
+        subject,
+        '--role',
+        'applicationServiceProvider',
+        '--valid-until',
+        '30d',
+      ])
+    ).stdout.trim();
+    expect(id).toMatch(/^[0-9a-f]{64}$/);
+    const check = await ddiJson<{ accredited: boolean }>([
+      'trust',
+      'check',
+      subject,
+      '--role',
+      'applicationServiceProvider',
+    ]);
+    expect(check.accredited).toBe(true);
+    const missing = await ddi(['key', 'import-dev-regulator', '--data-dir', join(dir, 'nowhere')]);
+    expect(missing.stderr).toMatch(/^error \[notFound\]/);
+    const locked = await ddi(importArgs, {
+      DDI_OPERATOR_PASSPHRASE: 'not the operator passphrase',
+    });
+    expect(locked.code).toBe(1);
+  });
+
   it('keeps the keystore encrypted, 0600, with no private key in plaintext', () => {
     const bytes = readFileSync(keystore);
     expect(statSync(keystore).mode & 0o777).toBe(0o600);

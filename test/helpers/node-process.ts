@@ -26,12 +26,19 @@ export interface NodeProcess {
   output: () => string;
 }
 
-/** Starts `ddi node start` as a real process and waits until it answers HTTP. */
-export async function startNodeProcess(dataDir: string, port?: number): Promise<NodeProcess> {
+/**
+ * Starts `ddi node start` as a real process and waits until it answers HTTP. `extraArgs`
+ * are more `node start` options (e.g. `['--genesis', file]`).
+ */
+export async function startNodeProcess(
+  dataDir: string,
+  port?: number,
+  extraArgs: string[] = [],
+): Promise<NodeProcess> {
   const p = port ?? (await freePort());
   const child = spawn(
     process.execPath,
-    [DDI_BIN, 'node', 'start', '--port', String(p), '--data-dir', dataDir],
+    [DDI_BIN, 'node', 'start', '--port', String(p), '--data-dir', dataDir, ...extraArgs],
     {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -80,6 +80,27 @@ export async function findSigner(
   );
 }
 
+/**
+ * A stored capabilityInvocation key of `did` itself, for transactions where the DID acts
+ * in its own name (an authority accrediting, an issuer registering a template): the ledger
+ * takes no controller's key there.
+ */
+export async function ownDidSigner(
+  client: DdiClient,
+  store: Keystore,
+  did: string,
+): Promise<DidSigner> {
+  const { content } = await currentDid(client, did);
+  const signer = ownInvocationKey(store, did, content);
+  if (!signer) {
+    throw new DdiError(
+      ErrorCode.UnknownKey,
+      `the keystore holds no current capabilityInvocation key of ${did}`,
+    );
+  }
+  return signer;
+}
+
 /** A short, readable prefix for the names of a DID's keys ("7oFwQ3We"). */
 export function keyNamePrefix(did: string): string {
   return did.slice('did:ddi:'.length, 'did:ddi:'.length + 8);

@@ -5,6 +5,11 @@ import { didCommand } from './commands/did.ts';
 import { keyCommand } from './commands/key.ts';
 import { nodeCommand } from './commands/node.ts';
 import { txCommand } from './commands/tx.ts';
+import { networkCommand } from './commands/network.ts';
+import { govCommand } from './commands/gov.ts';
+import { trustCommand } from './commands/trust.ts';
+import { templateCommand } from './commands/template.ts';
+import { orgCommand } from './commands/org.ts';
 import { DEFAULT_NODE_URL } from './context.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -20,7 +25,18 @@ export function buildProgram(): Command {
     .exitOverride()
     // runCli prints errors in ddi's own format.
     .configureOutput({ outputError: () => {} });
-  for (const command of [nodeCommand(), keyCommand(), didCommand(), txCommand(), blockCommand()]) {
+  for (const command of [
+    nodeCommand(),
+    keyCommand(),
+    didCommand(),
+    txCommand(),
+    blockCommand(),
+    networkCommand(),
+    govCommand(),
+    trustCommand(),
+    templateCommand(),
+    orgCommand(),
+  ]) {
     program.addCommand(command);
   }
   // Settings are copied to subcommands only when they are created through .command(), so

@@ -1,5 +1,8 @@
+import { mkdirSync } from 'node:fs';
 import { Command } from 'commander';
+import { publicKeyToMultibase } from '../../../core/keys/index.ts';
 import { loadNodeConfig } from '../../../services/node/node-config.ts';
+import { loadOrCreateOperatorKey } from '../../../services/node/operator-key.ts';
 import { startNode } from '../../../services/node/start-node.ts';
 import { withContext } from '../command-kit.ts';
 import { UsageError } from '../usage-error.ts';
@@ -14,57 +17,86 @@ export function nodeCommand(): Command {
     .option('--port <port>', 'HTTP port (DDI_PORT, default 7070; 0 picks a free one)')
     .option('--host <host>', 'listen address (DDI_HOST, default 127.0.0.1)')
     .option('--data-dir <dir>', 'data directory (DDI_DATA_DIR, default ./.ddi/node)')
+    .option(
+      '--genesis <file>',
+      'start an empty data directory from this genesis (DDI_GENESIS; from `ddi network init`)',
+    )
     .action(
-      withContext(async (ctx, options: { port?: string; host?: string; dataDir?: string }) => {
-        let port: number | undefined;
-        if (options.port !== undefined) {
-          port = Number(options.port);
-          if (!/^[0-9]{1,5}$/.test(options.port) || port > 65535) {
-            throw new UsageError(`--port must be 0-65535, got "${options.port}"`);
+      withContext(
+        async (
+          ctx,
+          options: { port?: string; host?: string; dataDir?: string; genesis?: string },
+        ) => {
+          let port: number | undefined;
+          if (options.port !== undefined) {
+            port = Number(options.port);
+            if (!/^[0-9]{1,5}$/.test(options.port) || port > 65535) {
+              throw new UsageError(`--port must be 0-65535, got "${options.port}"`);
+            }
           }
-        }
-        const config = loadNodeConfig(
-          { port, host: options.host, dataDir: options.dataDir },
-          ctx.env,
-        );
-        const running = await startNode(config);
-        const head = running.node.ledger.head().header;
-        const info = {
-          url: running.url,
-          chainId: running.node.ledger.chainId,
-          height: head.height,
-          operator: running.node.ledger.operator,
-          dataDir: config.dataDir,
-          created: running.created,
-        };
-        ctx.print(info, () => [
-          ...running.created.map((c) => `created ${c}`),
-          `ddi node listening on ${running.url} (chain ${info.chainId}, height ${info.height}, data ${config.dataDir})`,
-        ]);
-
-        let stopping = false;
-        const stop = (signal: NodeJS.Signals): void => {
-          if (stopping) {
-            // A second Ctrl-C: the user wants out now.
-            process.exit(1);
-          }
-          stopping = true;
-          ctx.note(`${signal}: stopping the node…`);
-          running.stop().then(
-            () => process.exit(0),
-            (err: unknown) => {
-              process.stderr.write(`error [internal]: stopping the node failed: ${String(err)}\n`);
-              process.exit(1);
-            },
+          const config = loadNodeConfig(
+            { port, host: options.host, dataDir: options.dataDir, genesisFile: options.genesis },
+            ctx.env,
           );
-        };
-        process.on('SIGINT', stop);
-        process.on('SIGTERM', stop);
-        // A block that could not be committed: stop serving rather than diverge.
-        running.node.on('fatal', (err) => {
-          process.stderr.write(`error [corrupt]: the ledger stopped: ${err.message}\n`);
-          void running.http.close().finally(() => process.exit(1));
-        });
+          const running = await startNode(config);
+          const head = running.node.ledger.head().header;
+          const info = {
+            url: running.url,
+            chainId: running.node.ledger.chainId,
+            height: head.height,
+            operator: running.node.ledger.operator,
+            dataDir: config.dataDir,
+            created: running.created,
+          };
+          ctx.print(info, () => [
+            ...running.created.map((c) => `created ${c}`),
+            `ddi node listening on ${running.url} (chain ${info.chainId}, height ${info.height}, data ${config.dataDir})`,
+          ]);
+
+          let stopping = false;
+          const stop = (signal: NodeJS.Signals): void => {
+            if (stopping) {
+              // A second Ctrl-C: the user wants out now.
+              process.exit(1);
+            }
+            stopping = true;
+            ctx.note(`${signal}: stopping the node…`);
+            running.stop().then(
+              () => process.exit(0),
+              (err: unknown) => {
+                process.stderr.write(
+                  `error [internal]: stopping the node failed: ${String(err)}\n`,
+                );
+                process.exit(1);
+              },
+            );
+          };
+          process.on('SIGINT', stop);
+          process.on('SIGTERM', stop);
+          // A block that could not be committed: stop serving rather than diverge.
+          running.node.on('fatal', (err) => {
+            process.stderr.write(`error [corrupt]: the ledger stopped: ${err.message}\n`);
+            void running.http.close().finally(() => process.exit(1));
+          });
+        },
+      ),
+    );
+
+  node
+    .command('key')
+    .description(
+      "print this node's operator key (Multikey), creating it if needed: what `ddi network init --operator-key` takes",
+    )
+    .option('--data-dir <dir>', 'data directory (DDI_DATA_DIR, default ./.ddi/node)')
+    .action(
+      withContext(async (ctx, options: { dataDir?: string }) => {
+        const config = loadNodeConfig({ dataDir: options.dataDir }, ctx.env);
+        mkdirSync(config.dataDir, { recursive: true });
+        // The same file `ddi node start` opens: the key printed is the one that will sign blocks.
+        const { key, created } = loadOrCreateOperatorKey(config.dataDir, config.operatorPassphrase);
+        const operatorKey = publicKeyToMultibase(key.type, key.publicKey);
+        if (created) ctx.note(`created the operator key of ${config.dataDir} (encrypted)`);
+        ctx.print({ operatorKey, created, dataDir: config.dataDir }, () => operatorKey);
       }),
     );
 
