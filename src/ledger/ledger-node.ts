@@ -2,7 +2,8 @@ import { EventEmitter } from 'node:events';
 import { DdiError, ErrorCode } from '../core/errors.ts';
 import type { Block } from './block.ts';
 import type { Ledger, TxStatus } from './ledger.ts';
-import type { OrderedBatch, Orderer } from './ordering/orderer.ts';
+import { MAX_CLOCK_SKEW_MS } from './ledger.ts';
+import type { BlockSignatureMessage, OrderedBatch, Orderer } from './ordering/orderer.ts';
 import type { Transaction } from './transaction.ts';
 import { decodeTransaction } from './transaction.ts';
 import type { VerificationPool } from './verification/verification-pool.ts';
@@ -13,6 +14,8 @@ export type SubmitStatus = TxStatus | { status: 'pending' };
 export interface SubmitOptions {
   /** Wait until the transaction is committed or rejected (default: return once it is accepted). */
   wait?: boolean;
+  /** With `wait`: also wait until a quorum of operators has signed its block. */
+  final?: boolean;
   /** Longest wait in ms when `wait` is set. */
   timeoutMs?: number;
 }
@@ -24,7 +27,23 @@ type Waiter = (status: TxStatus) => void;
  * in-process SDK call. A transaction is checked, then either written to the durable pending
  * journal (answer: accepted, survives kill -9) or held until its block commits (wait).
  */
-export class LedgerNode extends EventEmitter<{ block: [Block]; fatal: [Error] }> {
+export interface Divergence {
+  height: number;
+  localHash: string;
+  quorumHash: string;
+}
+
+export class LedgerNode extends EventEmitter<{
+  block: [Block];
+  final: [number];
+  fatal: [Error];
+  diverged: [Divergence];
+}> {
+  /** Set when a quorum of operators signed a different block than this node made: it stops serving. */
+  divergence: Divergence | undefined;
+  private readonly finalWaiters = new Map<number, Array<() => void>>();
+  private readonly earlySignatures = new Map<number, BlockSignatureMessage[]>();
+  private readonly conflicting = new Map<number, Map<string, Set<string>>>();
   private readonly pending = new Map<string, Transaction>();
   private readonly waiters = new Map<string, Waiter[]>();
   private journalQueue: Array<{
@@ -45,7 +64,10 @@ export class LedgerNode extends EventEmitter<{ block: [Block]; fatal: [Error] }>
 
   /** Starts ordering; transactions left in the pending journal by a crash are resubmitted first. */
   async start(): Promise<void> {
-    await this.orderer.start((batch) => this.onBatch(batch));
+    await this.orderer.start(
+      (batch) => this.onBatch(batch),
+      (message) => this.onSignature(message),
+    );
     const recovered: Array<{ id: string; tx: Transaction }> = [];
     const dropped: string[] = [];
     for (const item of this.ledger.store.allPending()) {
@@ -67,6 +89,7 @@ export class LedgerNode extends EventEmitter<{ block: [Block]; fatal: [Error] }>
     options: SubmitOptions = {},
   ): Promise<{ id: string } & SubmitStatus> {
     if (this.closed) throw new DdiError(ErrorCode.Unavailable, 'node is shutting down');
+    this.ensureServing();
     const { tx, id } = decodeTransaction(value);
     if (this.pending.has(id)) {
       // Idempotent: a client resubmitting a pending transaction (same id) just waits for it.
@@ -84,7 +107,11 @@ export class LedgerNode extends EventEmitter<{ block: [Block]; fatal: [Error] }>
     if (options.wait) {
       const status = this.waitFor(id, options.timeoutMs);
       await this.orderer.submit([item]);
-      return { id, ...(await status) };
+      const result = await status;
+      if (options.final && result.status === 'committed') {
+        await this.waitForFinal(result.height, options.timeoutMs);
+      }
+      return { id, ...result };
     }
     await this.journal(item);
     await this.orderer.submit([item]);
@@ -148,7 +175,7 @@ export class LedgerNode extends EventEmitter<{ block: [Block]; fatal: [Error] }>
   private onBatch(batch: OrderedBatch): void {
     let result: ReturnType<Ledger['commitBatch']>;
     try {
-      result = this.ledger.commitBatch(batch.txs, batch.time);
+      result = this.ledger.commitBatch(batch.txs, batch.time, batch.cursor);
     } catch (err) {
       // A block that cannot be committed (disk failure, clock far off) stops the node: a
       // ledger that skipped or half-wrote a block would diverge from its peers.
@@ -180,7 +207,101 @@ export class LedgerNode extends EventEmitter<{ block: [Block]; fatal: [Error] }>
     });
     for (const r of executed.rejected)
       settle(r.id, { status: 'rejected', code: r.code, message: r.message });
-    if (block) this.emit('block', block);
+    if (!block) return;
+    this.emit('block', block);
+    const height = block.header.height;
+    if (this.orderer.publishSignature) {
+      // Co-sign only a block whose time is near this node's clock (DESIGN: ledger time).
+      if (Math.abs(block.header.time - Date.now()) <= MAX_CLOCK_SKEW_MS || this.catchingUp(block)) {
+        void this.orderer
+          .publishSignature({ height, hash: block.hash, signature: block.signatures[0]! })
+          .catch(() => {
+            // The signature is on disk with the block; a later block's exchange or a restart republishes.
+          });
+      }
+    }
+    for (const early of this.earlySignatures.get(height) ?? []) this.onSignature(early);
+    this.earlySignatures.delete(height);
+    this.checkFinal(height);
+  }
+
+  /** A block older than the clock-skew window is history being replayed, not a proposal. */
+  private catchingUp(block: Block): boolean {
+    return block.header.time < Date.now() - MAX_CLOCK_SKEW_MS;
+  }
+
+  /** Another operator's signature on a block: counts towards finality, or towards divergence. */
+  private onSignature(message: BlockSignatureMessage): void {
+    const outcome = this.ledger.addBlockSignature(message.height, message.hash, message.signature);
+    if (outcome === 'unknownBlock') {
+      const list = this.earlySignatures.get(message.height) ?? [];
+      list.push(message);
+      this.earlySignatures.set(message.height, list);
+    } else if (outcome === 'added') {
+      this.checkFinal(message.height);
+    } else if (outcome === 'mismatch') {
+      const byHash = this.conflicting.get(message.height) ?? new Map<string, Set<string>>();
+      const signers = byHash.get(message.hash) ?? new Set<string>();
+      signers.add(message.signature.operator);
+      byHash.set(message.hash, signers);
+      this.conflicting.set(message.height, byHash);
+      if (!this.divergence && signers.size >= this.ledger.quorumAt(message.height)) {
+        const local = this.ledger.blockAt(message.height).hash;
+        this.divergence = { height: message.height, localHash: local, quorumHash: message.hash };
+        console.error(
+          `[ddi] DIVERGED at height ${message.height}: this node made ${local}, a quorum of operators signed ${message.hash}. ` +
+            'The node stops serving; see docs/operations.md.',
+        );
+        this.emit('diverged', this.divergence);
+      }
+    }
+  }
+
+  private checkFinal(height: number): void {
+    if (!this.ledger.isFinal(height)) return;
+    for (const [h, list] of this.finalWaiters) {
+      if (h > height) continue;
+      this.finalWaiters.delete(h);
+      for (const w of list) w();
+    }
+    this.emit('final', height);
+  }
+
+  /** Resolves once the block at `height` carries a quorum of operator signatures. */
+  waitForFinal(height: number, timeoutMs = 30_000): Promise<void> {
+    if (this.ledger.isFinal(height)) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        reject(
+          new DdiError(
+            ErrorCode.Timeout,
+            `block ${height} was not signed by a quorum within ${timeoutMs} ms`,
+          ),
+        );
+      }, timeoutMs);
+      const list = this.finalWaiters.get(height) ?? [];
+      list.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+      this.finalWaiters.set(height, list);
+    });
+  }
+
+  /** 'embedded' or 'nats'. */
+  get orderingKind(): string {
+    return this.orderer.kind;
+  }
+
+  /** Throws `unavailable` while this node disagrees with the operators' quorum. */
+  ensureServing(): void {
+    if (this.divergence) {
+      throw new DdiError(
+        ErrorCode.Unavailable,
+        `this node diverged from the operators' quorum at height ${this.divergence.height}; it does not serve until repaired`,
+        { ...this.divergence },
+      );
+    }
   }
 
   async close(): Promise<void> {

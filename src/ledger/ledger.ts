@@ -2,7 +2,7 @@ import { DdiError, ErrorCode } from '../core/errors.ts';
 import { base64url } from '../core/encoding/base64url.ts';
 import { publicKeyFromMultibase, publicKeyToMultibase, sign, verify } from '../core/keys/index.ts';
 import type { KeyPair } from '../core/keys/key-type.ts';
-import type { Block, BlockHeader } from './block.ts';
+import type { Block, BlockHeader, BlockSignature } from './block.ts';
 import { ZERO_HASH, blockHash, headerSigningInput, transactionRoot } from './block.ts';
 import type { Genesis } from './genesis.ts';
 import { GENESIS_STATE_KEY, genesisHash, validateGenesis } from './genesis.ts';
@@ -18,8 +18,11 @@ import type { Transaction } from './transaction.ts';
 import { transactionId } from './transaction.ts';
 import type { SignatureChecker } from './registries/signature-checker.ts';
 
-/** How far a proposed block time may run ahead of this node's clock. */
+/** How far a proposed block time may be from this node's clock before it refuses to sign. */
 export const MAX_CLOCK_SKEW_MS = 10_000;
+
+/** Meta key of the ordering backend's position (e.g. the stream sequence of the last cut). */
+const ORDERING_CURSOR = 'orderingCursor';
 
 export interface LedgerOptions {
   dataDir: string;
@@ -51,6 +54,7 @@ export class Ledger {
   readonly genesis: Genesis;
   readonly chainId: string;
   private headBlock: Block;
+  private knownFinal = 0;
   private readonly operatorKey: KeyPair;
   private readonly operatorId: string;
   private readonly operators: Map<string, { type: KeyPair['type']; publicKey: Uint8Array }>;
@@ -87,6 +91,13 @@ export class Ledger {
         if (!options.genesis)
           throw new DdiError(ErrorCode.NotFound, 'empty data directory and no genesis given');
         genesis = validateGenesis(options.genesis);
+        const self = publicKeyToMultibase(options.operatorKey.type, options.operatorKey.publicKey);
+        if (!genesis.operators.some((o) => o.publicKeyMultibase === self)) {
+          throw new DdiError(
+            ErrorCode.Unauthorized,
+            `this node's key ${self} is not an operator in the genesis`,
+          );
+        }
         Ledger.writeGenesis(store, genesis, options.operatorKey);
       } else {
         genesis = validateGenesis(JSON.parse(store.getMeta('genesis') ?? 'null'));
@@ -103,6 +114,12 @@ export class Ledger {
       if (!head)
         throw new DdiError(ErrorCode.Corrupt, 'data directory has a genesis but no blocks');
       const ledger = new Ledger(store, genesis, options.operatorKey, head);
+      if (!ledger.operatorsAt(head.header.height + 1).includes(ledger.operator)) {
+        throw new DdiError(
+          ErrorCode.Unauthorized,
+          `this node's key ${ledger.operator} is not in the network's operator set`,
+        );
+      }
       ledger.verifyStoredChain();
       return ledger;
     } catch (err) {
@@ -278,14 +295,21 @@ export class Ledger {
    * Executes an ordered batch at the next height and commits it as one block (nothing is
    * written when no transaction applies). `time` is the proposer's block time.
    */
-  commitBatch(txs: Array<{ id: string; tx: Transaction }>, time: number): CommitResult {
+  commitBatch(
+    txs: Array<{ id: string; tx: Transaction }>,
+    time: number,
+    cursor?: string,
+  ): CommitResult {
     const parent = this.headBlock.header;
-    if (!(time > parent.time) || time > Date.now() + MAX_CLOCK_SKEW_MS) {
+    // Deterministic: only the chain decides. (Whether a proposed time is near this node's
+    // clock is the orderer's question; a node that disagrees withholds its signature.)
+    if (!(time > parent.time)) {
       throw new DdiError(
         ErrorCode.Malformed,
-        `block time ${time} is not after the last block or too far ahead`,
+        `block time ${time} is not after the last block (${parent.time})`,
       );
     }
+    const meta = cursor === undefined ? undefined : { [ORDERING_CURSOR]: cursor };
     const height = parent.height + 1;
     const fresh: Array<{ id: string; tx: Transaction }> = [];
     const replays: ExecutedBlock['rejected'] = [];
@@ -310,7 +334,7 @@ export class Ledger {
     });
     executed.rejected.unshift(...replays);
     if (executed.applied.length === 0) {
-      this.store.writeRejections(parent.height, executed.rejected);
+      this.store.writeRejections(parent.height, executed.rejected, meta);
       return { executed };
     }
     const txIds = executed.applied.map((a) => a.id);
@@ -331,6 +355,7 @@ export class Ledger {
       rejected: executed.rejected,
       stateWrites: executed.writes,
       didVersions: executed.didVersions,
+      ...(meta ? { meta } : {}),
     });
     this.headBlock = block;
     return { block, executed };
@@ -349,6 +374,71 @@ export class Ledger {
     const rejected = this.store.getRejection(id);
     if (rejected) return { status: 'rejected', code: rejected.code, message: rejected.message };
     return { status: 'unknown' };
+  }
+
+  /** Where the ordering backend left off (stored atomically with the last block). */
+  orderingCursor(): string | undefined {
+    return this.store.getMeta(ORDERING_CURSOR);
+  }
+
+  /** Operators whose signatures count for a block at `height` (the genesis set for now). */
+  operatorsAt(_height: number): string[] {
+    return [...this.operators.keys()];
+  }
+
+  /**
+   * Signatures needed for finality: a majority of the operators. Ordering (Raft in the NATS
+   * cluster) already tolerates crashed orderers; co-signing detects a node that computes a
+   * different state, so a client trusts a root once most operators vouch for it, and a
+   * network of 3 stays final with one operator down. docs/operations.md discusses it.
+   */
+  quorumAt(height: number): number {
+    return Math.floor(this.operatorsAt(height).length / 2) + 1;
+  }
+
+  /** The highest block with a quorum of signatures (scans down only to the last one found). */
+  finalHeight(): number {
+    for (let h = this.headBlock.header.height; h > this.knownFinal; h--) {
+      if (this.isFinal(h)) {
+        this.knownFinal = h;
+        break;
+      }
+    }
+    return this.knownFinal;
+  }
+
+  /** This node's signature over a block hash it committed. */
+  signBlock(hash: string): BlockSignature {
+    return signHeader(this.operatorKey, hash);
+  }
+
+  /**
+   * Records another operator's signature on the block at `height`. Returns what it was:
+   * added, a duplicate, for a hash other than ours ('mismatch' — counted towards divergence
+   * by the caller), or invalid (not an operator, or does not verify).
+   */
+  addBlockSignature(
+    height: number,
+    hash: string,
+    signature: BlockSignature,
+  ): 'added' | 'duplicate' | 'mismatch' | 'invalid' | 'unknownBlock' {
+    if (!this.operatorsAt(height).includes(signature.operator)) return 'invalid';
+    if (!this.verifyHeaderSignature(hash, signature.operator, signature.sig)) return 'invalid';
+    const block =
+      height === this.headBlock.header.height ? this.headBlock : this.store.getBlock(height);
+    if (!block) return 'unknownBlock';
+    if (block.hash !== hash) return 'mismatch';
+    if (block.signatures.some((s) => s.operator === signature.operator)) return 'duplicate';
+    block.signatures.push(signature);
+    this.store.addSignatures(height, block.signatures);
+    return 'added';
+  }
+
+  /** True once a quorum of operators signed the block at `height`. */
+  isFinal(height: number): boolean {
+    const block =
+      height === this.headBlock.header.height ? this.headBlock : this.store.getBlock(height);
+    return !!block && block.signatures.length >= this.quorumAt(height);
   }
 
   /** This node's operator id (its public key as Multikey). */

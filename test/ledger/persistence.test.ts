@@ -103,6 +103,7 @@ describe('ledger persistence', () => {
     await t.close();
     // Test double: an orderer that accepts and never orders, i.e. the node dies before its next block.
     const stalled: Orderer = {
+      kind: 'stalled (test double)',
       start: async () => {},
       submit: async () => {},
       stop: async () => {},

@@ -14,6 +14,7 @@ export interface EmbeddedOrdererOptions {
  * (and each fsync) carries many transactions — group commit.
  */
 export class EmbeddedOrderer implements Orderer {
+  readonly kind = 'embedded';
   private queue: Array<{ id: string; tx: Transaction }> = [];
   private deliver?: (batch: OrderedBatch) => Promise<void> | void;
   private running: Promise<void> | undefined;

@@ -1,9 +1,19 @@
 import type { Transaction } from '../transaction.ts';
+import type { BlockSignature } from '../block.ts';
 
 /** An ordered batch: the next block's transactions, in order, and its proposed time. */
 export interface OrderedBatch {
   txs: Array<{ id: string; tx: Transaction }>;
   time: number;
+  /** Where the backend resumes after this batch (stored atomically with the block). */
+  cursor?: string;
+}
+
+/** An operator's signature on a block header, as operators exchange them. */
+export interface BlockSignatureMessage {
+  height: number;
+  hash: string;
+  signature: BlockSignature;
 }
 
 /**
@@ -12,8 +22,18 @@ export interface OrderedBatch {
  * backend (NATS JetStream) gives many nodes the same order.
  */
 export interface Orderer {
-  /** Starts delivering batches; `deliver` is awaited before the next batch is delivered. */
-  start(deliver: (batch: OrderedBatch) => Promise<void> | void): Promise<void>;
+  /** 'embedded' or 'nats', for status reports. */
+  readonly kind: string;
+  /**
+   * Starts delivering batches; `deliver` is awaited before the next batch is delivered.
+   * Backends shared by several operators also deliver the others' block signatures.
+   */
+  start(
+    deliver: (batch: OrderedBatch) => Promise<void> | void,
+    onSignature?: (message: BlockSignatureMessage) => void,
+  ): Promise<void>;
+  /** Shares this node's signature on a block with the other operators (shared backends only). */
+  publishSignature?(message: BlockSignatureMessage): Promise<void>;
   /** Hands checked transactions to the ordering service. */
   submit(items: Array<{ id: string; tx: Transaction }>): Promise<void>;
   /** Stops delivering; resolves when the batch in flight (if any) is done. */

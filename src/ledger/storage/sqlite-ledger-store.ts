@@ -21,6 +21,8 @@ export interface BlockWrite {
   rejected: Array<{ id: string; code: string; message: string }>;
   stateWrites: Map<string, string | null>;
   didVersions: DidVersionRow[];
+  /** Node-local metadata written atomically with the block (e.g. the ordering cursor). */
+  meta?: Record<string, string>;
 }
 
 export interface StoredTransaction {
@@ -239,14 +241,20 @@ export class SqliteLedgerStore {
         if (value === null) s.deleteState.run(key);
         else s.putState.run(key, value);
       }
+      for (const [key, value] of Object.entries(write.meta ?? {})) s.setMeta.run(key, value);
       for (const v of write.didVersions)
         s.putVersion.run(v.did, v.version, v.time, v.height, v.txId, v.record);
     })();
   }
 
   /** Records rejections of a batch that applied nothing (no block is made for it). */
-  writeRejections(height: number, rejected: BlockWrite['rejected']): void {
+  writeRejections(
+    height: number,
+    rejected: BlockWrite['rejected'],
+    meta: Record<string, string> = {},
+  ): void {
     this.db.transaction(() => {
+      for (const [key, value] of Object.entries(meta)) this.stmts.setMeta.run(key, value);
       for (const r of rejected) {
         this.stmts.putRejected.run(r.id, height, r.code, r.message);
         this.stmts.deletePending.run(r.id);

@@ -65,11 +65,23 @@ export async function buildHttpServer(
     });
   });
 
+  // A node that diverged from the operators' quorum answers nothing but its status: its
+  // state cannot be trusted, and clients should go to another node.
+  app.addHook('onRequest', async (request) => {
+    if (
+      node.divergence &&
+      !request.url.startsWith('/v1/status') &&
+      !request.url.startsWith('/v1/ping')
+    ) {
+      node.ensureServing();
+    }
+  });
+
   const startedAt = Date.now();
   identifierRoutes(app, node.ledger);
   transactionRoutes(app, node);
   blockRoutes(app, node.ledger);
-  nodeStatusRoutes(app, node.ledger, startedAt);
+  nodeStatusRoutes(app, node, startedAt);
   governanceRoutes(app, node.ledger);
   trustRoutes(app, node.ledger);
   templateRoutes(app, node.ledger);

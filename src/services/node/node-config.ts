@@ -15,6 +15,12 @@ export interface NodeConfig {
   genesisFile?: string;
   /** Log each request (DDI_LOG=1). */
   logRequests: boolean;
+  /** Ordering backend (DDI_ORDERING): 'embedded' (default, this node alone) or 'nats'. */
+  ordering: 'embedded' | 'nats';
+  /** NATS servers of the ordering cluster (DDI_NATS_SERVERS, comma-separated). */
+  natsServers: string[];
+  /** JetStream stream name (DDI_NATS_STREAM, default DDI_<chain id>). */
+  natsStream?: string;
   /** Worker threads verifying signatures (DDI_VERIFY_THREADS; default: cores − 1; 0 = inline). */
   verificationThreads?: number;
 }
@@ -28,6 +34,12 @@ export function loadNodeConfig(overrides: Partial<NodeConfig> = {}, env = proces
   if (env.DDI_OPERATOR_PASSPHRASE) fromEnv.operatorPassphrase = env.DDI_OPERATOR_PASSPHRASE;
   if (env.DDI_GENESIS) fromEnv.genesisFile = env.DDI_GENESIS;
   if (env.DDI_LOG) fromEnv.logRequests = env.DDI_LOG === '1';
+  if (env.DDI_ORDERING) fromEnv.ordering = env.DDI_ORDERING as NodeConfig['ordering'];
+  if (env.DDI_NATS_SERVERS)
+    fromEnv.natsServers = env.DDI_NATS_SERVERS.split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
+  if (env.DDI_NATS_STREAM) fromEnv.natsStream = env.DDI_NATS_STREAM;
   if (env.DDI_VERIFY_THREADS) fromEnv.verificationThreads = Number(env.DDI_VERIFY_THREADS);
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   const config: NodeConfig = {
@@ -36,10 +48,18 @@ export function loadNodeConfig(overrides: Partial<NodeConfig> = {}, env = proces
     port: 7070,
     operatorPassphrase: DEV_OPERATOR_PASSPHRASE,
     logRequests: false,
+    ordering: 'embedded',
+    natsServers: [],
     ...fromEnv,
     ...defined,
   };
   config.dataDir = resolve(config.dataDir);
+  if (config.ordering !== 'embedded' && config.ordering !== 'nats') {
+    throw new Error(`unknown ordering backend "${String(config.ordering)}" (embedded or nats)`);
+  }
+  if (config.ordering === 'nats' && config.natsServers.length === 0) {
+    throw new Error('the nats ordering needs DDI_NATS_SERVERS (nats://host:port,…)');
+  }
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
     throw new Error(`invalid port: ${config.port}`);
   }

@@ -5,6 +5,9 @@ import { publicKeyToMultibase } from '../../core/keys/index.ts';
 import { Ledger } from '../../ledger/ledger.ts';
 import { LedgerNode } from '../../ledger/ledger-node.ts';
 import { EmbeddedOrderer } from '../../ledger/ordering/embedded-orderer.ts';
+import { NatsOrderer } from '../../ledger/ordering/nats-orderer.ts';
+import type { Orderer } from '../../ledger/ordering/orderer.ts';
+import type { KeyPair } from '../../core/keys/key-type.ts';
 import { VerificationPool } from '../../ledger/verification/verification-pool.ts';
 import type { Genesis } from '../../ledger/genesis.ts';
 import { validateGenesis } from '../../ledger/genesis.ts';
@@ -21,6 +24,22 @@ export interface RunningNode {
   /** What the first run created (empty on later runs), for the operator to read. */
   created: string[];
   stop(): Promise<void>;
+}
+
+/** The configured ordering backend over an opened ledger. */
+function createOrderer(config: NodeConfig, ledger: Ledger, operatorKey: KeyPair): Orderer {
+  if (config.ordering === 'embedded')
+    return new EmbeddedOrderer({ lastBlockTime: ledger.head().header.time });
+  const cursor = ledger.orderingCursor();
+  return new NatsOrderer({
+    servers: config.natsServers,
+    stream: config.natsStream ?? `DDI_${ledger.chainId.replace(/[^A-Za-z0-9_-]/g, '_')}`,
+    chainId: ledger.chainId,
+    operatorKey,
+    operatorsAt: (height) => ledger.operatorsAt(height),
+    head: () => ({ height: ledger.head().header.height, time: ledger.head().header.time }),
+    ...(cursor ? { cursor } : {}),
+  });
 }
 
 /** Opens the ledger in `config.dataDir` (creating a development network on first run) and serves the API. */
@@ -49,7 +68,7 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
     );
   }
   const ledger = Ledger.open({ dataDir: config.dataDir, genesis, operatorKey: key });
-  const orderer = new EmbeddedOrderer({ lastBlockTime: ledger.head().header.time });
+  const orderer = createOrderer(config, ledger, key);
   const node = new LedgerNode(
     ledger,
     orderer,

@@ -53,7 +53,7 @@ export function inProcessTransport(node: LedgerNode): Transport {
       return node.ledger.blockAt(height);
     },
     async status() {
-      return nodeStatus(node.ledger, startedAt);
+      return nodeStatus(node.ledger, startedAt, node);
     },
     // The registry reads call the functions the HTTP routes call.
     async getGovernance() {

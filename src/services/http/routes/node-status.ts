@@ -1,9 +1,10 @@
 import type { FastifyInstance } from 'fastify';
-import type { Ledger } from '../../../ledger/ledger.ts';
+import type { LedgerNode } from '../../../ledger/ledger-node.ts';
 import { nodeStatus } from '../../node/node-status.ts';
 
 /** Node status, the genesis, and a trivial liveness route (the benchmark's ceiling). */
-export function nodeStatusRoutes(app: FastifyInstance, ledger: Ledger, startedAt: number): void {
+export function nodeStatusRoutes(app: FastifyInstance, node: LedgerNode, startedAt: number): void {
+  const { ledger } = node;
   app.get(
     '/v1/status',
     {
@@ -23,12 +24,23 @@ export function nodeStatusRoutes(app: FastifyInstance, ledger: Ledger, startedAt
               ordering: { type: 'string' },
               sm2Backend: { type: 'string' },
               uptimeSeconds: { type: 'number' },
+              operators: { type: 'integer' },
+              quorum: { type: 'integer' },
+              finalHeight: { type: 'integer' },
+              divergence: {
+                type: 'object',
+                properties: {
+                  height: { type: 'integer' },
+                  localHash: { type: 'string' },
+                  quorumHash: { type: 'string' },
+                },
+              },
             },
           },
         },
       },
     },
-    async () => nodeStatus(ledger, startedAt),
+    async () => nodeStatus(ledger, startedAt, node),
   );
 
   app.get(

@@ -4,7 +4,10 @@ import { DdiError, ErrorCode } from '../../../core/errors.ts';
 
 /** Submit transactions and ask for their status. */
 export function transactionRoutes(app: FastifyInstance, node: LedgerNode): void {
-  app.post<{ Body: unknown; Querystring: { wait?: 'true' | 'false'; timeoutMs?: string } }>(
+  app.post<{
+    Body: unknown;
+    Querystring: { wait?: 'true' | 'false' | 'final'; timeoutMs?: string };
+  }>(
     '/v1/transactions',
     {
       schema: {
@@ -16,7 +19,12 @@ export function transactionRoutes(app: FastifyInstance, node: LedgerNode): void 
           type: 'object',
           additionalProperties: false,
           properties: {
-            wait: { type: 'string', enum: ['true', 'false'] },
+            wait: {
+              type: 'string',
+              enum: ['true', 'false', 'final'],
+              description:
+                'true: until its block is committed on this node; final: until a quorum of operators signed that block',
+            },
             timeoutMs: { type: 'string', pattern: '^[0-9]{1,6}$' },
           },
         },
@@ -32,9 +40,10 @@ export function transactionRoutes(app: FastifyInstance, node: LedgerNode): void 
       },
     },
     async (request, reply) => {
-      const wait = request.query.wait === 'true';
+      const wait = request.query.wait === 'true' || request.query.wait === 'final';
+      const final = request.query.wait === 'final';
       const timeoutMs = request.query.timeoutMs ? Number(request.query.timeoutMs) : undefined;
-      const result = await node.submit(request.body, { wait, timeoutMs });
+      const result = await node.submit(request.body, { wait, final, timeoutMs });
       if (result.status === 'rejected') {
         // With wait=true a transaction that lost at execution (e.g. a concurrent update) is an error.
         throw new DdiError(result.code as ErrorCode, result.message, { id: result.id });
