@@ -34,6 +34,7 @@ export async function startNodeProcess(
   dataDir: string,
   port?: number,
   extraArgs: string[] = [],
+  env: Record<string, string> = {},
 ): Promise<NodeProcess> {
   const p = port ?? (await freePort());
   const child = spawn(
@@ -42,7 +43,7 @@ export async function startNodeProcess(
     {
       cwd: REPO_ROOT,
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, DDI_LOG: '0' },
+      env: { ...process.env, DDI_LOG: '0', ...env },
     },
   );
   let output = '';
