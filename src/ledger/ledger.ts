@@ -11,7 +11,7 @@ import type { ExecutedBlock } from './state-machine.ts';
 import { SqliteLedgerStore } from './storage/sqlite-ledger-store.ts';
 import { StateOverlay, WorldState, stateTreeKey } from './state/world-state.ts';
 import { sparseMerkleProofToJSON } from './state/merkle-proof.ts';
-import type { StateProof } from './proofs/state-proof.ts';
+import type { StateProof, StateProofBundle } from './proofs/state-proof.ts';
 import { GOVERNANCE_STATE_KEY } from './registries/governance-registry.ts';
 import { readDidRecord } from './registries/did-state.ts';
 import type { Transaction } from './transaction.ts';
@@ -274,6 +274,21 @@ export class Ledger {
       header: head.header,
       hash: head.hash,
       signatures: head.signatures,
+    };
+  }
+
+  /** Several state entries with their proofs against the head block's state root. */
+  proveStateKeys(keys: Iterable<string>): StateProofBundle {
+    const head = this.headBlock;
+    return {
+      header: head.header,
+      hash: head.hash,
+      signatures: head.signatures,
+      entries: [...keys].map((key) => ({
+        key,
+        value: this.state.get(key) ?? null,
+        proof: sparseMerkleProofToJSON(this.state.tree.prove(stateTreeKey(key))),
+      })),
     };
   }
 

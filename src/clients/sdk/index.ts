@@ -98,3 +98,6 @@ export {
   withService,
   withoutService,
 } from './utils/document.ts';
+
+export { LightClient, trustAnchorFromGenesis } from './light-client.ts';
+export type { LightClientOptions, TrustAnchor, Verified } from './light-client.ts';

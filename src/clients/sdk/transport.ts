@@ -2,6 +2,7 @@ import type { DidResolutionResult, ResolutionOptions } from '../../core/did/inde
 import type { Block } from '../../ledger/block.ts';
 import type { SubmitStatus } from '../../ledger/ledger-node.ts';
 import type { Transaction } from '../../ledger/transaction.ts';
+import type { StateProofBundle } from '../../ledger/proofs/state-proof.ts';
 import type { GovernanceConfig } from '../../ledger/registries/governance-registry.ts';
 import type { Accreditation, Role } from '../../ledger/registries/trust-registry.ts';
 import type { TemplateRecord } from '../../ledger/registries/template-registry.ts';
@@ -72,4 +73,10 @@ export interface Transport {
   getOrganization(uscc: string): Promise<OrganizationRecord>;
   /** The organization whose primary DID `did` is. */
   getOrganizationOfDid(did: string): Promise<OrganizationRecord>;
+  /** A DID's record with Merkle proofs against the node's signed head (for light clients). */
+  proveDidRecord(did: string): Promise<{ did: string; proof: StateProofBundle }>;
+  /** The trust check with proofs of every registry entry it read (for light clients). */
+  proveTrustCheck(
+    query: TrustCheckQuery,
+  ): Promise<{ answer: TrustCheckAnswer; proof: StateProofBundle }>;
 }

@@ -9,6 +9,7 @@ import { identifierRoutes } from './routes/identifiers.ts';
 import { transactionRoutes } from './routes/transactions.ts';
 import { blockRoutes } from './routes/blocks.ts';
 import { nodeStatusRoutes } from './routes/node-status.ts';
+import { proofRoutes } from './routes/proofs.ts';
 import { governanceRoutes } from './routes/governance.ts';
 import { trustRoutes } from './routes/trust.ts';
 import { templateRoutes } from './routes/templates.ts';
@@ -86,6 +87,7 @@ export async function buildHttpServer(
   trustRoutes(app, node.ledger);
   templateRoutes(app, node.ledger);
   organizationRoutes(app, node.ledger);
+  proofRoutes(app, node.ledger);
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();
   return app;

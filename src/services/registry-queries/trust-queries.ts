@@ -1,5 +1,6 @@
 import { DdiError, ErrorCode } from '../../core/errors.ts';
 import type { Ledger } from '../../ledger/ledger.ts';
+import type { StateReader } from '../../ledger/state/world-state.ts';
 import type {
   Accreditation,
   BlocklistEntry,
@@ -90,7 +91,11 @@ export function accreditationsOf(
  * "Was `subject` accredited as `role` (for this type or template) at this time?" — at the
  * time given, at a block's time, or now.
  */
-export function checkTrust(ledger: Ledger, query: TrustCheckQuery): TrustCheckAnswer {
+export function checkTrust(
+  ledger: Ledger,
+  query: TrustCheckQuery,
+  state: StateReader = ledger.state,
+): TrustCheckAnswer {
   const subject = didInput(query.subject, 'subject');
   const role = roleInput(query.role);
   const credentialType = nameInput(query.credentialType, 'credentialType');
@@ -106,7 +111,7 @@ export function checkTrust(ledger: Ledger, query: TrustCheckQuery): TrustCheckAn
   } else {
     at = query.at === undefined ? Date.now() : timeInput(query.at, 'at');
   }
-  const answer = checkAccreditation(ledger.state, {
+  const answer = checkAccreditation(state, {
     subject,
     role,
     ...(credentialType === undefined ? {} : { credentialType }),

@@ -2,6 +2,7 @@ import { DdiError, ErrorCode } from '../../../core/errors.ts';
 import type { DidResolutionResult, ResolutionOptions } from '../../../core/did/index.ts';
 import type { Block } from '../../../ledger/block.ts';
 import type { Transaction } from '../../../ledger/transaction.ts';
+import type { StateProofBundle } from '../../../ledger/proofs/state-proof.ts';
 import type { GovernanceConfig } from '../../../ledger/registries/governance-registry.ts';
 import type { Accreditation } from '../../../ledger/registries/trust-registry.ts';
 import type { TemplateRecord } from '../../../ledger/registries/template-registry.ts';
@@ -163,6 +164,15 @@ export function httpTransport(baseUrl: string, options: HttpTransportOptions = {
     async checkAccreditation(query) {
       const path = `v1/trust/check?${queryString(query)}`;
       return (await request<TrustCheckAnswer>('GET', path)).body;
+    },
+    async proveDidRecord(did: string) {
+      const path = `v1/proofs/identifiers/${segment(did, 'did')}`;
+      return (await request<{ did: string; proof: StateProofBundle }>('GET', path)).body;
+    },
+    async proveTrustCheck(query) {
+      const path = `v1/proofs/trust/check?${queryString(query)}`;
+      return (await request<{ answer: TrustCheckAnswer; proof: StateProofBundle }>('GET', path))
+        .body;
     },
     async getBlocklistEntry(did: string) {
       const path = `v1/trust/blocklist/${segment(did, 'did')}`;

@@ -4,6 +4,7 @@ import type { LedgerNode } from '../../../ledger/ledger-node.ts';
 import type { Transaction } from '../../../ledger/transaction.ts';
 import { resolveDid } from '../../../services/resolver/resolve-did.ts';
 import { nodeStatus } from '../../../services/node/node-status.ts';
+import { proveDidRecord, proveTrustCheck } from '../../../services/proofs/proven-queries.ts';
 import { governanceConfig } from '../../../services/registry-queries/governance-query.ts';
 import {
   accreditationById,
@@ -67,6 +68,12 @@ export function inProcessTransport(node: LedgerNode): Transport {
     },
     async checkAccreditation(query) {
       return checkTrust(node.ledger, query);
+    },
+    async proveDidRecord(did: string) {
+      return JSON.parse(JSON.stringify(proveDidRecord(node.ledger, did)));
+    },
+    async proveTrustCheck(query) {
+      return JSON.parse(JSON.stringify(proveTrustCheck(node.ledger, query)));
     },
     async getBlocklistEntry(did: string) {
       return blocklistStatus(node.ledger, did);
