@@ -13,6 +13,12 @@ import { StateOverlay, WorldState, stateTreeKey } from './state/world-state.ts';
 import { sparseMerkleProofToJSON } from './state/merkle-proof.ts';
 import type { StateProof, StateProofBundle } from './proofs/state-proof.ts';
 import { GOVERNANCE_STATE_KEY } from './registries/governance-registry.ts';
+import {
+  OPERATOR_SET_STATE_KEY,
+  operatorsAt,
+  readOperatorSet,
+} from './registries/operator-registry.ts';
+import type { OperatorSet } from './registries/operator-registry.ts';
 import { readDidRecord } from './registries/did-state.ts';
 import type { Transaction } from './transaction.ts';
 import { transactionId } from './transaction.ts';
@@ -57,7 +63,8 @@ export class Ledger {
   private knownFinal = 0;
   private readonly operatorKey: KeyPair;
   private readonly operatorId: string;
-  private readonly operators: Map<string, { type: KeyPair['type']; publicKey: Uint8Array }>;
+  /** The operator set (with its history), re-read when a block changes it. */
+  private operatorSet: OperatorSet;
 
   private constructor(
     store: SqliteLedgerStore,
@@ -70,15 +77,10 @@ export class Ledger {
     this.chainId = genesis.chainId;
     this.operatorKey = operatorKey;
     this.operatorId = publicKeyToMultibase(operatorKey.type, operatorKey.publicKey);
-    this.operators = new Map(
-      genesis.operators.map((o) => [
-        o.publicKeyMultibase,
-        publicKeyFromMultibase(o.publicKeyMultibase),
-      ]),
-    );
     this.machine = new StateMachine(genesis.chainId);
     this.headBlock = head;
     this.state = new WorldState(store);
+    this.operatorSet = readOperatorSet(this.state);
   }
 
   /** Opens (or initialises) a data directory and verifies everything it loads. */
@@ -138,6 +140,8 @@ export class Ledger {
     const base = new StateOverlay(new WorldState(store));
     base.set(GENESIS_STATE_KEY, JSON.stringify(genesis));
     base.set(GOVERNANCE_STATE_KEY, JSON.stringify({ ...genesis.governance, version: 1 }));
+    const operatorSet: OperatorSet = { history: [{ fromHeight: 0, operators: genesis.operators }] };
+    base.set(OPERATOR_SET_STATE_KEY, JSON.stringify(operatorSet));
     const txs = genesis.transactions.map((tx) => ({ id: transactionId(tx.body), tx }));
     const executed = new StateMachine(genesis.chainId).executeBlock(base, txs, {
       chainId: genesis.chainId,
@@ -218,7 +222,11 @@ export class Ledger {
         );
       }
       if (
-        !block.signatures.some((s) => this.verifyHeaderSignature(block.hash, s.operator, s.sig))
+        !block.signatures.some(
+          (s) =>
+            this.operatorsAt(height).includes(s.operator) &&
+            this.verifyHeaderSignature(block.hash, s.operator, s.sig),
+        )
       ) {
         throw new DdiError(
           ErrorCode.Corrupt,
@@ -241,11 +249,10 @@ export class Ledger {
     }
   }
 
-  /** True if `sig` is a valid signature over the header hash by an operator of the genesis. */
+  /** True if `sig` is a valid signature over the header hash by `operator` (membership is checked by callers). */
   verifyHeaderSignature(hash: string, operator: string, sig: string): boolean {
-    const key = this.operators.get(operator);
-    if (!key) return false;
     try {
+      const key = publicKeyFromMultibase(operator);
       return verify(key.type, key.publicKey, headerSigningInput(hash), base64url.decode(sig));
     } catch {
       return false;
@@ -373,6 +380,7 @@ export class Ledger {
       ...(meta ? { meta } : {}),
     });
     this.headBlock = block;
+    if (executed.writes.has(OPERATOR_SET_STATE_KEY)) this.operatorSet = readOperatorSet(this.state);
     return { block, executed };
   }
 
@@ -396,9 +404,9 @@ export class Ledger {
     return this.store.getMeta(ORDERING_CURSOR);
   }
 
-  /** Operators whose signatures count for a block at `height` (the genesis set for now). */
-  operatorsAt(_height: number): string[] {
-    return [...this.operators.keys()];
+  /** Operators whose signatures count for the block at `height`. */
+  operatorsAt(height: number): string[] {
+    return operatorsAt(this.operatorSet, height);
   }
 
   /**

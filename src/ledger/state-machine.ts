@@ -9,6 +9,7 @@ import { governanceRegistryHandlers } from './registries/governance-registry.ts'
 import { trustRegistryHandlers } from './registries/trust-registry.ts';
 import { templateRegistryHandlers } from './registries/template-registry.ts';
 import { organizationRegistryHandlers } from './registries/organization-registry.ts';
+import { operatorRegistryHandlers } from './registries/operator-registry.ts';
 import type { TxHandler } from './registries/tx-context.ts';
 
 /** Every transaction type the ledger knows, mapped to the registry that applies it. */
@@ -18,6 +19,7 @@ const handlers: Record<string, TxHandler> = {
   ...trustRegistryHandlers,
   ...templateRegistryHandlers,
   ...organizationRegistryHandlers,
+  ...operatorRegistryHandlers,
 };
 
 export interface BlockContext {
