@@ -15,11 +15,9 @@ import { benchPrimitives } from './primitives.ts';
 import { benchMerkle } from './merkle.ts';
 import { benchTrust } from './trust.ts';
 import { fillDidState } from './fill-state.ts';
+import { signedCreates } from './signed-creates.ts';
+import { benchNetworked } from './networked.ts';
 import { runLoad } from './http-load.ts';
-import { generateKeyPair, publicKeyToMultibase } from '../src/core/keys/index.ts';
-import type { KeyTypeName } from '../src/core/keys/key-type.ts';
-import { didFromCreateOperation, recoveryCommitment } from '../src/core/did/index.ts';
-import { signTransaction } from '../src/ledger/transaction.ts';
 import { startNodeProcess, stopGracefully } from '../test/helpers/node-process.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -28,34 +26,6 @@ const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFracti
 function report(name: string, value: string): void {
   rows.push([name, value]);
   console.log(`${name.padEnd(58)} ${value}`);
-}
-
-function signedCreates(chainId: string, count: number, type: KeyTypeName): string[] {
-  const out: string[] = [];
-  for (let i = 0; i < count; i++) {
-    const key = generateKeyPair(type);
-    const recovery = generateKeyPair('ed25519');
-    const payload = {
-      document: {
-        verificationMethod: [
-          {
-            id: 'key-1',
-            type: 'Multikey' as const,
-            publicKeyMultibase: publicKeyToMultibase(type, key.publicKey),
-          },
-        ],
-        authentication: ['key-1'],
-        capabilityInvocation: ['key-1'],
-      },
-      recoveryCommitment: recoveryCommitment(publicKeyToMultibase('ed25519', recovery.publicKey)),
-    };
-    const did = didFromCreateOperation(payload);
-    const tx = signTransaction({ chainId, type: 'did.create', payload }, [
-      { kid: `${did}#key-1`, type, privateKey: key.privateKey },
-    ]);
-    out.push(JSON.stringify(tx));
-  }
-  return out;
 }
 
 async function chainIdOf(url: string): Promise<string> {
@@ -161,6 +131,12 @@ async function main(): Promise<void> {
     const small = await benchResolutionAtScale(dir, 10_000);
     const large = await benchResolutionAtScale(dir, quick ? 100_000 : 1_000_000);
     report('resolution p99 ratio, large state vs 10k', `${fmt(large / small, 2)}x`);
+    if (process.env.BENCH_SKIP_NETWORK === '1') {
+      report('networked case', 'skipped (BENCH_SKIP_NETWORK=1)');
+    } else {
+      for (const r of await benchNetworked(join(dir, 'network'), quick ? 1500 : 20_000))
+        report(r.name, r.value);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -67,6 +67,15 @@ export class LedgerNode extends EventEmitter<{
     await this.orderer.start(
       (batch) => this.onBatch(batch),
       (message) => this.onSignature(message),
+      (item) => {
+        // Transactions other nodes submitted: verify their signatures on the pool while
+        // the block is being cut, so executing it finds them checked.
+        if (this.verificationPool && !this.pending.has(item.id)) {
+          void preverifyTransaction(this.ledger, this.verificationPool, item.tx, item.id).catch(
+            () => {},
+          );
+        }
+      },
     );
     const recovered: Array<{ id: string; tx: Transaction }> = [];
     const dropped: string[] = [];

@@ -85,6 +85,7 @@ export class NatsOrderer implements Orderer {
   private js?: JetStreamClient;
   private jsm?: JetStreamManager;
   private readonly active = new Set<ConsumerMessages>();
+  private onOrdered?: (item: { id: string; tx: Transaction }) => void;
   private nextTxSeq = 1;
   private nextSigSeq = 1;
   private readonly pendingTxs: Array<{ id: string; tx: Transaction; seq: number }> = [];
@@ -115,7 +116,9 @@ export class NatsOrderer implements Orderer {
   async start(
     deliver: (batch: OrderedBatch) => Promise<void> | void,
     onSignature?: (message: BlockSignatureMessage) => void,
+    onOrdered?: (item: { id: string; tx: Transaction }) => void,
   ): Promise<void> {
+    this.onOrdered = onOrdered;
     const nc = await connect({
       servers: this.options.servers,
       name: `ddi-${this.operatorId.slice(0, 16)}`,
@@ -223,6 +226,7 @@ export class NatsOrderer implements Orderer {
         const { tx, id } = decodeTransaction(m.json());
         if (this.pendingTxs.length === 0) this.pendingSince = Date.now();
         this.pendingTxs.push({ id, tx, seq: m.seq });
+        this.onOrdered?.({ id, tx });
         this.scheduleCut();
       } catch {
         // Not a transaction: every node skips it alike.

@@ -31,6 +31,8 @@ export interface Orderer {
   start(
     deliver: (batch: OrderedBatch) => Promise<void> | void,
     onSignature?: (message: BlockSignatureMessage) => void,
+    /** Sees each transaction as soon as it is ordered, before its block is cut (to pre-verify it). */
+    onOrdered?: (item: { id: string; tx: Transaction }) => void,
   ): Promise<void>;
   /** Shares this node's signature on a block with the other operators (shared backends only). */
   publishSignature?(message: BlockSignatureMessage): Promise<void>;
