@@ -101,3 +101,5 @@ export {
 
 export { LightClient, trustAnchorFromGenesis } from './light-client.ts';
 export type { LightClientOptions, TrustAnchor, Verified } from './light-client.ts';
+export { submitUntilFinal } from './actions/submit-until-final.ts';
+export type { SubmitUntilFinalOptions } from './actions/submit-until-final.ts';

@@ -29,11 +29,18 @@ export interface NodeStatus {
   ordering: string;
   sm2Backend: string;
   uptimeSeconds: number;
+  operators?: number;
+  quorum?: number;
+  /** The highest block a quorum of operators signed. */
+  finalHeight?: number;
+  divergence?: { height: number; localHash: string; quorumHash: string };
 }
 
 export interface SubmitTransactionOptions {
   /** Wait until the transaction's block commits (default false: return once accepted). */
   wait?: boolean;
+  /** With `wait`: also wait until a quorum of operators signed the block (`wait=final`). */
+  final?: boolean;
   /** Longest wait in ms when `wait` is set (the node's default otherwise). */
   timeoutMs?: number;
 }

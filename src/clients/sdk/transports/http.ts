@@ -115,7 +115,7 @@ export function httpTransport(baseUrl: string, options: HttpTransportOptions = {
     kind: 'http',
     async submit(tx: Transaction, submitOptions: SubmitTransactionOptions = {}) {
       const query = new URLSearchParams();
-      if (submitOptions.wait) query.set('wait', 'true');
+      if (submitOptions.wait) query.set('wait', submitOptions.final ? 'final' : 'true');
       if (submitOptions.timeoutMs !== undefined)
         query.set('timeoutMs', String(submitOptions.timeoutMs));
       const path = `v1/transactions${query.size ? `?${query}` : ''}`;

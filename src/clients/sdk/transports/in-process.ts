@@ -32,6 +32,7 @@ export function inProcessTransport(node: LedgerNode): Transport {
       // A JSON round trip, as over the wire: the caller's object is not shared with the ledger.
       const result = await node.submit(JSON.parse(JSON.stringify(tx)), {
         wait: options.wait ?? false,
+        final: options.final ?? false,
         timeoutMs: options.timeoutMs,
       });
       if (result.status === 'rejected') {
