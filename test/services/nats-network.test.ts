@@ -148,6 +148,29 @@ describe('three operators on a NATS JetStream cluster', () => {
     expect(new Set(nodes.map((n) => n.node.ledger.blockAt(last).hash)).size).toBe(1);
   });
 
+  it('rejects a committed transaction that comes back through the stream under another message id', async () => {
+    const d = makeDid(genesis.chainId);
+    const first = await post(nodes[0]!, d.createTx, '?wait=final');
+    expect(first.body.status).toBe('committed');
+    // As if the deduplication window had passed: the same transaction, ordered again.
+    const { connect } = await import('@nats-io/transport-node');
+    const { jetstream } = await import('@nats-io/jetstream');
+    const nc = await connect({ servers: cluster.urls });
+    await jetstream(nc).publish(`ddi.${genesis.chainId}.tx`, JSON.stringify(d.createTx), {
+      msgID: `again-${first.body.id}`,
+    });
+    await nc.drain();
+    const next = await post(nodes[1]!, makeDid(genesis.chainId).createTx, '?wait=final');
+    const hashes = await hashesAt(next.body.height as number);
+    expect(new Set(hashes).size).toBe(1);
+    for (const n of nodes) {
+      expect(n.node.status(first.body.id as string)).toMatchObject({
+        status: 'committed',
+        height: first.body.height,
+      });
+    }
+  });
+
   it('ignores a cut record that no operator signed', async () => {
     const { connect } = await import('@nats-io/transport-node');
     const { jetstream } = await import('@nats-io/jetstream');
