@@ -43,7 +43,7 @@ const expected: Record<
   ed25519: { alg: 'EdDSA', kty: 'OKP', crv: 'Ed25519', prefix: 'z6Mk', pubLen: 32 },
   p256: { alg: 'ES256', kty: 'EC', crv: 'P-256', prefix: 'zDn', pubLen: 33 },
   secp256k1: { alg: 'ES256K', kty: 'EC', crv: 'secp256k1', prefix: 'zQ3s', pubLen: 33 },
-  sm2: { alg: 'SM2SM3', kty: 'EC', crv: 'SM2', prefix: 'zEPJ', pubLen: 33 },
+  sm2: { alg: 'GmSM2', kty: 'EC', crv: 'SM2', prefix: 'zEPJ', pubLen: 33 },
 };
 const names = Object.keys(expected) as KeyTypeName[];
 

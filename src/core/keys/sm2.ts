@@ -253,8 +253,10 @@ export function sm2WithBackend(backend: Sm2BackendName): KeyType {
 
   return {
     name: 'sm2',
-    // No IANA-registered JOSE alg exists for SM2 yet; "SM2SM3" is ddi's provisional name.
-    jwsAlgorithm: 'SM2SM3',
+    // No IANA-registered JOSE alg exists for SM2. "GmSM2" is the name the Go national-algorithm
+    // JWT libraries use (deatil/go-jwt-gm on go-cryptobin) with the same signature: r‖s over
+    // SM3(Z‖message), default user id — so tokens interoperate with them.
+    jwsAlgorithm: 'GmSM2',
     jwkCurve: 'SM2',
     multicodecPublic: 0x1206,
     multicodecPrivate: 0x1310,
