@@ -43,6 +43,11 @@ export const ErrorCode = {
   InvalidProof: 'invalidProof',
   /** A node answered from an older state than the client has already seen or accepts. */
   StaleProof: 'staleProof',
+  /**
+   * A credential or presentation is well formed and signed but fails a check: disclosures,
+   * key binding (nonce, audience, sd_hash), validity period. `details.reason` says which.
+   */
+  InvalidCredential: 'invalidCredential',
   /** An unexpected failure inside ddi. */
   Internal: 'internal',
 } as const;

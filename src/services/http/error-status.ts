@@ -23,6 +23,8 @@ const STATUS: Record<ErrorCode, number> = {
   // Raised by light clients about a node's answer, never by a node itself.
   invalidProof: 502,
   staleProof: 502,
+  // Well-formed and signed, but not acceptable (expired, wrong nonce, unreferenced disclosure).
+  invalidCredential: 422,
   internal: 500,
 };
 
