@@ -1,14 +1,12 @@
+import { createOperatorNetwork } from '../test/helpers/operator-network.ts';
 /**
  * The networked case: 3 nats-server processes (one JetStream cluster) and 3 ddi operator
  * nodes on this machine. DID creates are submitted to the nodes with `wait=final` (the block
  * is signed by a majority of operators); then one node that was stopped during the load
  * restarts and catches up from the stream.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateKeyPair } from '../src/core/keys/index.ts';
-import { createGenesis } from '../src/ledger/genesis.ts';
-import { loadOrCreateOperatorKey } from '../src/services/node/operator-key.ts';
 import { startNatsCluster } from '../test/helpers/nats-cluster.ts';
 import { startNodeProcess, stopGracefully } from '../test/helpers/node-process.ts';
 import type { NodeProcess } from '../test/helpers/node-process.ts';
@@ -37,21 +35,7 @@ export async function benchNetworked(
       DDI_OPERATOR_PASSPHRASE: PASS,
     });
   try {
-    const keys = [0, 1, 2].map((i) => {
-      mkdirSync(join(dir, `node${i}`), { recursive: true });
-      return loadOrCreateOperatorKey(join(dir, `node${i}`), PASS).key;
-    });
-    const { genesis } = createGenesis({
-      chainId: 'ddi-bench-net',
-      operators: keys.map((key, i) => ({ name: `operator-${i}`, key })),
-      regulator: {
-        signingKey: generateKeyPair('ed25519'),
-        recoveryKey: generateKeyPair('ed25519'),
-        governanceKeys: [generateKeyPair('ed25519')],
-        threshold: 1,
-      },
-    });
-    writeFileSync(join(dir, 'genesis.json'), JSON.stringify(genesis));
+    const { genesis } = createOperatorNetwork(dir, { chainId: 'ddi-bench-net', passphrase: PASS });
     for (const i of [0, 1, 2]) nodes.push(await start(i));
 
     // Warm up, then stop node 3: it will catch up after the load.

@@ -5,13 +5,12 @@ import { DdiError } from '../../src/core/errors.ts';
 import { generateKeyPair, publicKeyToMultibase, sign } from '../../src/core/keys/index.ts';
 import { base64url } from '../../src/core/encoding/base64url.ts';
 import { blockHash, headerSigningInput } from '../../src/ledger/block.ts';
-import { signTransaction } from '../../src/ledger/transaction.ts';
 import type { StateProofBundle } from '../../src/ledger/proofs/state-proof.ts';
 import { buildHttpServer } from '../../src/services/http/server.ts';
 import { LightClient, trustAnchorFromGenesis } from '../../src/clients/sdk/light-client.ts';
 import { httpTransport } from '../../src/clients/sdk/transports/http.ts';
 import type { Transport } from '../../src/clients/sdk/transport.ts';
-import { makeDid, openTestNode } from '../helpers/temp-node.ts';
+import { governanceTx, makeDid, openTestNode } from '../helpers/temp-node.ts';
 import type { TestDid, TestNode } from '../helpers/temp-node.ts';
 
 let t: TestNode;
@@ -119,27 +118,15 @@ describe('light client (trusts no node, only the genesis operators)', () => {
   });
 
   it('verifies a trust check against proven registry entries, and catches a lie about the answer', async () => {
-    const r = t.regulator!;
     const issuer = makeDid(t.chainId, 'ed25519');
     await t.node.submit(issuer.createTx, { wait: true });
-    const accredit = signTransaction(
-      {
-        chainId: t.chainId,
-        type: 'trust.accredit',
-        payload: {
-          nonce: randomBytes(9).toString('base64url'),
-          subject: issuer.did,
-          role: 'credentialIssuer',
-          scope: { credentialTypes: ['DegreeCredential'] },
-          validUntil: Date.now() + 86_400_000,
-        },
-      },
-      [0, 1].map((i) => ({
-        kid: `${r.did}#gov-${i + 1}`,
-        type: r.governanceKeys[i]!.type,
-        privateKey: r.governanceKeys[i]!.privateKey,
-      })),
-    );
+    const accredit = governanceTx(t, 'trust.accredit', {
+      nonce: randomBytes(9).toString('base64url'),
+      subject: issuer.did,
+      role: 'credentialIssuer',
+      scope: { credentialTypes: ['DegreeCredential'] },
+      validUntil: Date.now() + 86_400_000,
+    });
     await t.node.submit(accredit, { wait: true });
     const client = new LightClient(transport, trustAnchorFromGenesis(t.genesis));
     const query = {

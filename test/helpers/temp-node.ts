@@ -135,3 +135,22 @@ export function makeDid(
   ]);
   return { did, signing, recovery, content, createTx };
 }
+
+/** A transaction signed by the test regulator's governance keys (indexes into gov-1..gov-3). */
+export function governanceTx(
+  t: TestNode,
+  type: string,
+  payload: object,
+  signers: number[] = [0, 1],
+): Transaction {
+  const r = t.regulator;
+  if (!r) throw new Error('this test network has no regulator keys');
+  return signTransaction(
+    { chainId: t.chainId, type, payload },
+    signers.map((i) => ({
+      kid: `${r.did}#gov-${i + 1}`,
+      type: r.governanceKeys[i]!.type,
+      privateKey: r.governanceKeys[i]!.privateKey,
+    })),
+  );
+}

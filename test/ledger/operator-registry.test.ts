@@ -4,10 +4,9 @@ import type { DdiError } from '../../src/core/errors.ts';
 import { base64url } from '../../src/core/encoding/base64url.ts';
 import { generateKeyPair, publicKeyToMultibase, sign } from '../../src/core/keys/index.ts';
 import { headerSigningInput } from '../../src/ledger/block.ts';
-import { signTransaction } from '../../src/ledger/transaction.ts';
 import type { Transaction } from '../../src/ledger/transaction.ts';
 import { Ledger } from '../../src/ledger/ledger.ts';
-import { makeDid, openTestNode } from '../helpers/temp-node.ts';
+import { makeDid, openTestNode, governanceTx } from '../helpers/temp-node.ts';
 import type { TestNode } from '../helpers/temp-node.ts';
 
 let t: TestNode;
@@ -15,17 +14,8 @@ const second = generateKeyPair('sm2');
 const secondId = publicKeyToMultibase('sm2', second.publicKey);
 const nonce = () => randomBytes(9).toString('base64url');
 
-function gov(type: string, payload: object, signers = [0, 1]): Transaction {
-  const r = t.regulator!;
-  return signTransaction(
-    { chainId: t.chainId, type, payload },
-    signers.map((i) => ({
-      kid: `${r.did}#gov-${i + 1}`,
-      type: r.governanceKeys[i]!.type,
-      privateKey: r.governanceKeys[i]!.privateKey,
-    })),
-  );
-}
+const gov = (type: string, payload: object, signers?: number[]): Transaction =>
+  governanceTx(t, type, payload, signers);
 const signatureBy = (hash: string) => ({
   operator: secondId,
   sig: base64url.encode(sign('sm2', second.privateKey, headerSigningInput(hash))),

@@ -8,7 +8,7 @@ import {
   organizationOfDid,
   readOrganization,
 } from '../../src/ledger/registries/organization-registry.ts';
-import { makeDid, openTestNode } from '../helpers/temp-node.ts';
+import { makeDid, openTestNode, governanceTx } from '../helpers/temp-node.ts';
 import type { TestDid, TestNode } from '../helpers/temp-node.ts';
 
 let t: TestNode;
@@ -20,17 +20,8 @@ const YEAR = 365 * 24 * 3600 * 1000;
 const CODE = '91350100M000100Y4' + usccCheckCharacter('91350100M000100Y4');
 const CODE2 = '12100000400000398' + usccCheckCharacter('12100000400000398');
 
-function gov(type: string, payload: object): Transaction {
-  const r = t.regulator!;
-  return signTransaction(
-    { chainId: t.chainId, type, payload },
-    [0, 1].map((i) => ({
-      kid: `${r.did}#gov-${i + 1}`,
-      type: r.governanceKeys[i]!.type,
-      privateKey: r.governanceKeys[i]!.privateKey,
-    })),
-  );
-}
+const gov = (type: string, payload: object, signers?: number[]): Transaction =>
+  governanceTx(t, type, payload, signers);
 const by = (d: TestDid, type: string, payload: object) =>
   signTransaction({ chainId: t.chainId, type, payload }, [
     { kid: `${d.did}#key-1`, type: d.signing.type, privateKey: d.signing.privateKey },

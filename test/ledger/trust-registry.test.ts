@@ -11,7 +11,7 @@ import {
 import type { AccreditationQuery } from '../../src/ledger/registries/trust-registry.ts';
 import { readGovernance } from '../../src/ledger/registries/governance-registry.ts';
 import { readTemplate } from '../../src/ledger/registries/template-registry.ts';
-import { contentFor, makeDid, openTestNode } from '../helpers/temp-node.ts';
+import { contentFor, makeDid, openTestNode, governanceTx } from '../helpers/temp-node.ts';
 import type { TestDid, TestNode, TestRegulator } from '../helpers/temp-node.ts';
 
 const YEAR = 365 * 24 * 3600 * 1000;
@@ -30,17 +30,8 @@ afterAll(async () => {
   await t.close();
 });
 
-/** A governance transaction signed by the given governance keys (indexes into gov-1..3). */
-function gov(type: string, payload: object, signers: number[] = [0, 1]): Transaction {
-  return signTransaction(
-    { chainId: t.chainId, type, payload },
-    signers.map((i) => ({
-      kid: `${reg.did}#gov-${i + 1}`,
-      type: reg.governanceKeys[i]!.type,
-      privateKey: reg.governanceKeys[i]!.privateKey,
-    })),
-  );
-}
+const gov = (type: string, payload: object, signers?: number[]): Transaction =>
+  governanceTx(t, type, payload, signers);
 
 /** A transaction signed by one DID's key-1. */
 function by(d: TestDid, type: string, payload: object, key: KeyPair = d.signing): Transaction {

@@ -1,9 +1,7 @@
+import { createOperatorNetwork } from '../helpers/operator-network.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateKeyPair } from '../../src/core/keys/index.ts';
-import { createGenesis } from '../../src/ledger/genesis.ts';
-import { loadOrCreateOperatorKey } from '../../src/services/node/operator-key.ts';
 import { startNatsCluster } from '../helpers/nats-cluster.ts';
 import type { NatsCluster } from '../helpers/nats-cluster.ts';
 import { kill9, startNodeProcess, stopGracefully } from '../helpers/node-process.ts';
@@ -37,22 +35,8 @@ async function json(url: string): Promise<Record<string, unknown>> {
 beforeAll(async () => {
   mkdirSync(join(dir, 'nats'), { recursive: true });
   cluster = await startNatsCluster({ dir: join(dir, 'nats') });
-  const keys = [0, 1, 2].map((i) => {
-    mkdirSync(join(dir, `node${i}`), { recursive: true });
-    return loadOrCreateOperatorKey(join(dir, `node${i}`), PASS).key;
-  });
-  const { genesis } = createGenesis({
-    chainId: 'ddi-crash-test',
-    operators: keys.map((key, i) => ({ name: `operator-${i}`, key })),
-    regulator: {
-      signingKey: generateKeyPair('ed25519'),
-      recoveryKey: generateKeyPair('ed25519'),
-      governanceKeys: [generateKeyPair('ed25519')],
-      threshold: 1,
-    },
-  });
+  const { genesis } = createOperatorNetwork(dir, { chainId: 'ddi-crash-test', passphrase: PASS });
   chainId = genesis.chainId;
-  writeFileSync(join(dir, 'genesis.json'), JSON.stringify(genesis));
   for (const i of [0, 1, 2]) nodes.push(await start(i));
 }, 120_000);
 

@@ -1,13 +1,12 @@
+import { createOperatorNetwork } from '../helpers/operator-network.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { generateKeyPair } from '../../src/core/keys/index.ts';
-import { createGenesis } from '../../src/ledger/genesis.ts';
 import type { Genesis } from '../../src/ledger/genesis.ts';
 import { loadNodeConfig } from '../../src/services/node/node-config.ts';
 import { startNode } from '../../src/services/node/start-node.ts';
 import type { RunningNode } from '../../src/services/node/start-node.ts';
-import { loadOrCreateOperatorKey } from '../../src/services/node/operator-key.ts';
 import { startNatsCluster } from '../helpers/nats-cluster.ts';
 import type { NatsCluster } from '../helpers/nats-cluster.ts';
 import { makeDid, tempDir } from '../helpers/temp-node.ts';
@@ -56,22 +55,7 @@ async function hashesAt(height: number): Promise<string[]> {
 beforeAll(async () => {
   mkdirSync(join(dir, 'nats'), { recursive: true });
   cluster = await startNatsCluster({ dir: join(dir, 'nats') });
-  const keys = [0, 1, 2].map((i) => {
-    mkdirSync(join(dir, `node${i}`), { recursive: true });
-    return loadOrCreateOperatorKey(join(dir, `node${i}`), PASS).key;
-  });
-  ({ genesis } = createGenesis({
-    chainId: 'ddi-nats-test',
-    operators: keys.map((key, i) => ({ name: `operator-${i}`, key })),
-    regulator: {
-      signingKey: generateKeyPair('sm2'),
-      recoveryKey: generateKeyPair('sm2'),
-      governanceKeys: [generateKeyPair('sm2')],
-      threshold: 1,
-    },
-  }));
-  const { writeFileSync } = await import('node:fs');
-  writeFileSync(join(dir, 'genesis.json'), JSON.stringify(genesis));
+  ({ genesis } = createOperatorNetwork(dir, { chainId: 'ddi-nats-test', passphrase: PASS }));
   for (const i of [0, 1, 2]) nodes.push(await startOperator(i));
 }, 120_000);
 

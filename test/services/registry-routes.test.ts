@@ -5,7 +5,7 @@ import { usccCheckCharacter } from '../../src/core/org/unified-social-credit-cod
 import { signTransaction } from '../../src/ledger/transaction.ts';
 import type { Transaction } from '../../src/ledger/transaction.ts';
 import { buildHttpServer } from '../../src/services/http/server.ts';
-import { makeDid, openTestNode } from '../helpers/temp-node.ts';
+import { makeDid, openTestNode, governanceTx } from '../helpers/temp-node.ts';
 import type { TestDid, TestNode } from '../helpers/temp-node.ts';
 
 // Every registry read route over real HTTP, with state built by signed transactions.
@@ -27,17 +27,8 @@ let authorityAcc: string;
 let issuerAcc: string;
 const marks: Record<string, { height: number; time: number }> = {};
 
-function gov(type: string, payload: object): Transaction {
-  const r = t.regulator!;
-  return signTransaction(
-    { chainId: t.chainId, type, payload },
-    [0, 2].map((i) => ({
-      kid: `${r.did}#gov-${i + 1}`,
-      type: r.governanceKeys[i]!.type,
-      privateKey: r.governanceKeys[i]!.privateKey,
-    })),
-  );
-}
+const gov = (type: string, payload: object, signers?: number[]): Transaction =>
+  governanceTx(t, type, payload, signers);
 const by = (d: TestDid, type: string, payload: object) =>
   signTransaction({ chainId: t.chainId, type, payload }, [
     { kid: `${d.did}#key-1`, type: d.signing.type, privateKey: d.signing.privateKey },

@@ -17,24 +17,8 @@ import type {
 export type TransactionStatus = { id: string } & SubmitStatus;
 
 /** What `GET /v1/status` answers. */
-export interface NodeStatus {
-  chainId: string;
-  /** The node's operator key (Multikey). */
-  operator: string;
-  height: number;
-  headHash: string;
-  /** Block time of the head, milliseconds since the epoch. */
-  headTime: number;
-  stateRoot: string;
-  ordering: string;
-  sm2Backend: string;
-  uptimeSeconds: number;
-  operators?: number;
-  quorum?: number;
-  /** The highest block a quorum of operators signed. */
-  finalHeight?: number;
-  divergence?: { height: number; localHash: string; quorumHash: string };
-}
+export type { NodeStatus } from '../../services/node/node-status.ts';
+import type { NodeStatus } from '../../services/node/node-status.ts';
 
 export interface SubmitTransactionOptions {
   /** Wait until the transaction's block commits (default false: return once accepted). */
