@@ -85,7 +85,8 @@ async function append(payload: string, timeoutMs = 20_000): Promise<PubAck> {
 /** Reads `count` messages from `start` on with an ordered consumer. */
 async function readFrom(start: number, count: number): Promise<{ seq: number; data: string }[]> {
   const out: { seq: number; data: string }[] = [];
-  const deadline = Date.now() + 20_000;
+  // Generous: on 2 busy cores a leader election plus a consumer re-creation can take a while.
+  const deadline = Date.now() + 60_000;
   let lastErr: unknown;
   while (out.length < count && Date.now() < deadline) {
     try {

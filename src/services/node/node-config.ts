@@ -25,6 +25,11 @@ export interface NodeConfig {
   verificationThreads?: number;
 }
 
+/** The JetStream stream a network uses when DDI_NATS_STREAM / --nats-stream is not set. */
+export function defaultNatsStream(chainId: string): string {
+  return `DDI_${chainId.replace(/[^A-Za-z0-9_-]/g, '_')}`;
+}
+
 /** Config from defaults, then environment, then explicit overrides (CLI flags). */
 export function loadNodeConfig(overrides: Partial<NodeConfig> = {}, env = process.env): NodeConfig {
   const fromEnv: Partial<NodeConfig> = {};
@@ -58,7 +63,9 @@ export function loadNodeConfig(overrides: Partial<NodeConfig> = {}, env = proces
     throw new Error(`unknown ordering backend "${String(config.ordering)}" (embedded or nats)`);
   }
   if (config.ordering === 'nats' && config.natsServers.length === 0) {
-    throw new Error('the nats ordering needs DDI_NATS_SERVERS (nats://host:port,…)');
+    throw new Error(
+      'the nats ordering needs the NATS servers: --nats-servers or DDI_NATS_SERVERS (nats://host:port,…)',
+    );
   }
   if (!Number.isInteger(config.port) || config.port < 0 || config.port > 65535) {
     throw new Error(`invalid port: ${config.port}`);

@@ -13,6 +13,7 @@ import type { Genesis } from '../../ledger/genesis.ts';
 import { validateGenesis } from '../../ledger/genesis.ts';
 import { buildHttpServer } from '../http/server.ts';
 import type { NodeConfig } from './node-config.ts';
+import { defaultNatsStream } from './node-config.ts';
 import { loadOrCreateOperatorKey } from './operator-key.ts';
 import { createDevGenesis, DEV_REGULATOR_FILE } from './dev-regulator.ts';
 
@@ -33,7 +34,7 @@ function createOrderer(config: NodeConfig, ledger: Ledger, operatorKey: KeyPair)
   const cursor = ledger.orderingCursor();
   return new NatsOrderer({
     servers: config.natsServers,
-    stream: config.natsStream ?? `DDI_${ledger.chainId.replace(/[^A-Za-z0-9_-]/g, '_')}`,
+    stream: config.natsStream ?? defaultNatsStream(ledger.chainId),
     chainId: ledger.chainId,
     operatorKey,
     operatorsAt: (height) => ledger.operatorsAt(height),

@@ -1,11 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import { existsSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { Command, Option } from 'commander';
 import { DdiError, ErrorCode } from '../../../core/errors.ts';
-import { generateKeyPair, publicKeyFromMultibase } from '../../../core/keys/index.ts';
+import { publicKeyFromMultibase } from '../../../core/keys/index.ts';
 import type { KeyPair, KeyTypeName } from '../../../core/keys/index.ts';
-import { createGenesis } from '../../../ledger/genesis.ts';
+import {
+  LocalNetwork,
+  prepareLocalNetwork,
+  requireNatsServer,
+} from '../../../services/network/local-network.ts';
 import { collect, KEY_TYPES, withContext } from '../command-kit.ts';
+import type { CliContext } from '../context.ts';
+import { createRegulatorGenesis } from '../regulator-genesis.ts';
 import { UsageError } from '../usage-error.ts';
 
 interface InitOptions {
@@ -24,9 +31,11 @@ const HOW_TO_GET_OPERATOR_KEYS =
   "on each node (it creates the node's operator key if needed and prints it) and pass each " +
   'key with --operator-key';
 
-/** `ddi network init`: the genesis of a new network and its regulator's keys. */
+/** `ddi network init` (the genesis of a new network and its regulator's keys) and `ddi network up`. */
 export function networkCommand(): Command {
-  const network = new Command('network').description('create a network (its genesis)');
+  const network = new Command('network').description(
+    'create a network (its genesis), or run a development network on this machine',
+  );
 
   network
     .command('init')
@@ -66,43 +75,14 @@ export function networkCommand(): Command {
           throw new DdiError(ErrorCode.Conflict, `${out} exists (add --force to overwrite it)`);
         }
 
-        const store = await ctx.keystore(true);
-        const names = {
-          signing: `${options.name}-key-1`,
-          recovery: `${options.name}-recovery`,
-          governance: Array.from({ length: n }, (_, i) => `${options.name}-gov-${i + 1}`),
-        };
-        for (const name of [names.signing, names.recovery, ...names.governance]) {
-          if (store.key(name)) {
-            throw new DdiError(
-              ErrorCode.Conflict,
-              `the keystore already has a key "${name}" (another network?): choose other names with --name`,
-            );
-          }
-        }
-        const signingKey = generateKeyPair(options.keyType);
-        const recoveryKey = generateKeyPair(options.keyType);
-        const governanceKeys = names.governance.map(() => generateKeyPair(options.keyType));
-        const { genesis, regulatorDid } = createGenesis({
+        const { genesis, regulatorDid, names } = await createRegulatorGenesis(ctx, {
           chainId: options.chainId,
           operators,
-          regulator: { signingKey, recoveryKey, governanceKeys, threshold: m },
+          regulatorKeys: n,
+          threshold: m,
+          keyType: options.keyType,
+          name: options.name,
         });
-        // The keys are saved before the genesis exists: a genesis whose governance keys were
-        // lost could never be governed.
-        store.addKey(names.signing, signingKey);
-        store.addKey(names.recovery, recoveryKey);
-        governanceKeys.forEach((key, i) => store.addKey(names.governance[i]!, key));
-        const now = new Date().toISOString();
-        store.putDid({
-          did: regulatorDid,
-          signingKeys: { 'key-1': names.signing },
-          recoveryKey: names.recovery,
-          versionId: '1',
-          created: now,
-          updated: now,
-        });
-        ctx.saveKeystore(store);
         writeFileSync(out, `${JSON.stringify(genesis, null, 2)}\n`);
 
         const governance = genesis.governance.keys.map((k, i) => ({
@@ -130,7 +110,161 @@ export function networkCommand(): Command {
         );
       }),
     );
+  network
+    .command('up')
+    .description(
+      'development: run a network on this machine — 3 nats-servers (JetStream) and one node per operator, ' +
+        'all on loopback; the first run creates the directory, later runs reuse it; Ctrl-C stops everything',
+    )
+    .requiredOption(
+      '--dir <dir>',
+      'the network directory (keys, genesis, ledgers, NATS stores, logs)',
+    )
+    .option('--operators <n>', 'operators of a new network (default 3)')
+    .option('--base-port <port>', 'HTTP port of node-1; node-i listens on base + i - 1', '7101')
+    .option(
+      '--nats-base-port <port>',
+      'first NATS port: clients on base…base+2, routes on base+3…base+5, monitoring on base+6…base+8',
+      '4301',
+    )
+    .option(
+      '--name <prefix>',
+      "prefix of the regulator's key names in the keystore (default <chain id>-regulator)",
+    )
+    .action(
+      withContext(async (ctx, options: UpOptions) => {
+        await networkUp(ctx, options);
+      }),
+    );
   return network;
+}
+
+interface UpOptions {
+  dir: string;
+  operators?: string;
+  basePort: string;
+  natsBasePort: string;
+  name?: string;
+}
+
+/** `ddi network up`: starts a local network and runs until SIGINT / SIGTERM / SIGHUP. */
+async function networkUp(ctx: CliContext, options: UpOptions): Promise<void> {
+  const basePort = portOption(options.basePort, '--base-port');
+  const natsBasePort = portOption(options.natsBasePort, '--nats-base-port');
+  const operators =
+    options.operators === undefined ? undefined : positiveInteger(options.operators, '--operators');
+  if (operators !== undefined && operators > 16) throw new UsageError('--operators is at most 16');
+  // Before anything is created: without nats-server there is no network to run.
+  const natsServer = requireNatsServer(ctx.env);
+
+  const created: string[] = [];
+  const prepared = await prepareLocalNetwork(
+    { dir: options.dir, operators, basePort, natsBasePort, env: ctx.env },
+    async (keys) => {
+      const chainId = `ddi-local-${randomBytes(4).toString('hex')}`;
+      // Development defaults: what `ddi network init` would make, 2 of 3 governance keys.
+      const { genesis, regulatorDid, names } = await createRegulatorGenesis(ctx, {
+        chainId,
+        operators: keys,
+        regulatorKeys: 3,
+        threshold: 2,
+        keyType: 'sm2',
+        name: options.name ?? `${chainId}-regulator`,
+      });
+      created.push(
+        `regulator ${regulatorDid}, 2 of 3 governance keys in ${ctx.keystorePath} ` +
+          `(${names.governance.join(', ')})`,
+      );
+      return genesis;
+    },
+  );
+  created.unshift(...prepared.created);
+
+  const stopRequested = new AbortController();
+  const network = new LocalNetwork(prepared, {
+    env: ctx.env,
+    natsServer,
+    signal: stopRequested.signal,
+    note: (message) => ctx.note(message),
+    // A child dying is worth knowing, but the rest keeps running: a development network is
+    // also where one tries what happens when a node or a NATS server goes away.
+    onExit: (p, code, signal) =>
+      process.stderr.write(`${p.name} exited (${code ?? signal}); its log: ${p.log}\n`),
+  });
+  let signals = 0;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (++signals > 1) {
+      // A second Ctrl-C: the user wants out now.
+      network.killNow();
+      process.exit(1);
+    }
+    ctx.note(`${signal}: stopping the network…`);
+    stopRequested.abort();
+  };
+  const handled: NodeJS.Signals[] = ['SIGINT', 'SIGTERM', 'SIGHUP'];
+  for (const s of handled) process.on(s, onSignal);
+  try {
+    try {
+      await network.start();
+    } catch (err) {
+      if (stopRequested.signal.aborted) {
+        ctx.note('stopped before the network was up');
+        return;
+      }
+      throw err;
+    }
+    const { layout, genesis, stream } = prepared;
+    const nodes = layout.nodes.map((n, i) => ({
+      name: n.name,
+      url: n.url,
+      operator: genesis.operators[i]!.publicKeyMultibase,
+      dataDir: n.dataDir,
+      log: n.log,
+      pid: network.processes.find((p) => p.name === n.name)!.pid,
+    }));
+    const nats = layout.nats.map((s) => ({
+      name: s.name,
+      url: s.url,
+      cluster: s.clusterUrl,
+      monitor: s.monitorUrl,
+      storeDir: s.storeDir,
+      log: s.log,
+      pid: network.processes.find((p) => p.name === s.name)!.pid,
+    }));
+    ctx.print(
+      {
+        dir: layout.dir,
+        chainId: genesis.chainId,
+        genesis: layout.genesisFile,
+        stream,
+        created,
+        nodes,
+        nats,
+      },
+      () => [
+        ...created.map((c) => `created ${c}`),
+        ...nats.map((s) => `nats ${s.name.padEnd(6)} ${s.url}  (monitoring ${s.monitor})`),
+        ...nodes.map((n) => `${n.name.padEnd(11)} ${n.url}  operator ${n.operator}`),
+        `network ${genesis.chainId} is up: ${nodes.length} operators on NATS stream ${stream}; ` +
+          `logs in ${layout.logsDir}. Ctrl-C stops it.`,
+      ],
+    );
+    await new Promise<void>((resolveStop) => {
+      if (stopRequested.signal.aborted) resolveStop();
+      else stopRequested.signal.addEventListener('abort', () => resolveStop(), { once: true });
+    });
+    await network.stop();
+    ctx.note('stopped every process of the network');
+  } finally {
+    for (const s of handled) process.off(s, onSignal);
+  }
+}
+
+function portOption(value: string, option: string): number {
+  if (!/^[0-9]{1,5}$/.test(value) || Number(value) < 1 || Number(value) > 65535) {
+    throw new UsageError(`${option} must be a port (1-65535), got "${value}"`);
+  }
+  return Number(value);
 }
 
 function positiveInteger(value: string, option: string): number {

@@ -1,7 +1,8 @@
 import { mkdirSync } from 'node:fs';
-import { Command } from 'commander';
+import { Command, Option } from 'commander';
 import { publicKeyToMultibase } from '../../../core/keys/index.ts';
-import { loadNodeConfig } from '../../../services/node/node-config.ts';
+import { defaultNatsStream, loadNodeConfig } from '../../../services/node/node-config.ts';
+import type { NodeConfig } from '../../../services/node/node-config.ts';
 import { loadOrCreateOperatorKey } from '../../../services/node/operator-key.ts';
 import { startNode } from '../../../services/node/start-node.ts';
 import { withContext } from '../command-kit.ts';
@@ -13,7 +14,9 @@ export function nodeCommand(): Command {
 
   node
     .command('start')
-    .description('start a node with the embedded ledger (a development network on first run)')
+    .description(
+      'start a node: embedded ordering (a development network on first run) or a NATS JetStream cluster shared with the other operators',
+    )
     .option('--port <port>', 'HTTP port (DDI_PORT, default 7070; 0 picks a free one)')
     .option('--host <host>', 'listen address (DDI_HOST, default 127.0.0.1)')
     .option('--data-dir <dir>', 'data directory (DDI_DATA_DIR, default ./.ddi/node)')
@@ -21,11 +24,33 @@ export function nodeCommand(): Command {
       '--genesis <file>',
       'start an empty data directory from this genesis (DDI_GENESIS; from `ddi network init`)',
     )
+    .addOption(
+      new Option(
+        '--ordering <backend>',
+        'ordering backend (DDI_ORDERING, default embedded): embedded = this node alone, nats = a JetStream cluster',
+      ).choices(['embedded', 'nats']),
+    )
+    .option(
+      '--nats-servers <urls>',
+      'NATS servers of the ordering cluster, nats://host:port,… (DDI_NATS_SERVERS)',
+    )
+    .option(
+      '--nats-stream <name>',
+      'JetStream stream name (DDI_NATS_STREAM, default DDI_<chain id>)',
+    )
     .action(
       withContext(
         async (
           ctx,
-          options: { port?: string; host?: string; dataDir?: string; genesis?: string },
+          options: {
+            port?: string;
+            host?: string;
+            dataDir?: string;
+            genesis?: string;
+            ordering?: NodeConfig['ordering'];
+            natsServers?: string;
+            natsStream?: string;
+          },
         ) => {
           let port: number | undefined;
           if (options.port !== undefined) {
@@ -34,23 +59,63 @@ export function nodeCommand(): Command {
               throw new UsageError(`--port must be 0-65535, got "${options.port}"`);
             }
           }
-          const config = loadNodeConfig(
-            { port, host: options.host, dataDir: options.dataDir, genesisFile: options.genesis },
-            ctx.env,
-          );
+          if (
+            options.natsStream !== undefined &&
+            !/^[A-Za-z0-9_-]{1,64}$/.test(options.natsStream)
+          ) {
+            // JetStream stream names may not contain spaces, dots, * or >.
+            throw new UsageError(
+              `--nats-stream is 1-64 letters, digits, "_" or "-", got "${options.natsStream}"`,
+            );
+          }
+          let config: NodeConfig;
+          try {
+            config = loadNodeConfig(
+              {
+                port,
+                host: options.host,
+                dataDir: options.dataDir,
+                genesisFile: options.genesis,
+                ordering: options.ordering,
+                natsServers: options.natsServers
+                  ?.split(',')
+                  .map((s) => s.trim())
+                  .filter(Boolean),
+                natsStream: options.natsStream,
+              },
+              ctx.env,
+            );
+          } catch (err) {
+            // A configuration mistake (flags or environment) is a usage error, not a crash.
+            throw new UsageError((err as Error).message);
+          }
           const running = await startNode(config);
           const head = running.node.ledger.head().header;
+          const chainId = running.node.ledger.chainId;
+          const ordering =
+            config.ordering === 'nats'
+              ? {
+                  backend: 'nats' as const,
+                  servers: config.natsServers,
+                  stream: config.natsStream ?? defaultNatsStream(chainId),
+                }
+              : { backend: 'embedded' as const };
           const info = {
             url: running.url,
-            chainId: running.node.ledger.chainId,
+            chainId,
             height: head.height,
             operator: running.node.ledger.operator,
             dataDir: config.dataDir,
+            ordering,
             created: running.created,
           };
+          const orderingText =
+            ordering.backend === 'nats'
+              ? `ordering nats: stream ${ordering.stream} on ${ordering.servers.join(',')}`
+              : 'ordering embedded';
           ctx.print(info, () => [
             ...running.created.map((c) => `created ${c}`),
-            `ddi node listening on ${running.url} (chain ${info.chainId}, height ${info.height}, data ${config.dataDir})`,
+            `ddi node listening on ${running.url} (chain ${chainId}, height ${info.height}, ${orderingText}, data ${config.dataDir})`,
           ]);
 
           let stopping = false;
