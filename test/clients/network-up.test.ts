@@ -172,7 +172,11 @@ describe('ddi network up', () => {
     const pids = [...run.up.nodes, ...run.up.nats].map((p) => p.pid);
     expect(pids.every(alive)).toBe(true);
     run.child.kill('SIGINT');
-    expect(await run.exited, run.stderr()).toBe(0);
+    const code = await Promise.race([
+      run.exited,
+      new Promise<string>((r) => setTimeout(() => r('still running 20 s after SIGINT'), 20_000)),
+    ]);
+    expect(code, run.stderr()).toBe(0);
     expect(pids.filter(alive), 'processes left running').toEqual([]);
   }
 
