@@ -10,6 +10,7 @@ import { trustRegistryHandlers } from './registries/trust-registry.ts';
 import { templateRegistryHandlers } from './registries/template-registry.ts';
 import { organizationRegistryHandlers } from './registries/organization-registry.ts';
 import { operatorRegistryHandlers } from './registries/operator-registry.ts';
+import { statusRegistryHandlers } from './registries/status-registry.ts';
 import type { TxHandler } from './registries/tx-context.ts';
 
 /** Every transaction type the ledger knows, mapped to the registry that applies it. */
@@ -20,6 +21,7 @@ const handlers: Record<string, TxHandler> = {
   ...templateRegistryHandlers,
   ...organizationRegistryHandlers,
   ...operatorRegistryHandlers,
+  ...statusRegistryHandlers,
 };
 
 export interface BlockContext {
