@@ -4,6 +4,7 @@ import type { ChildProcess } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
+import { generateKeyPair, publicKeyToMultibase } from '../../src/core/keys/index.ts';
 import { DDI_BIN, REPO_ROOT, freePort } from '../helpers/node-process.ts';
 import { makeDid, tempDir } from '../helpers/temp-node.ts';
 
@@ -78,6 +79,21 @@ function alive(pid: number): boolean {
 async function getJson(url: string): Promise<{ status: number; body: Record<string, unknown> }> {
   const res = await fetch(url);
   return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+/** Runs `ddi … --json` against `node` with the test keystore; it must succeed. */
+function ddiJson(args: string[], node: string): Promise<Record<string, unknown>> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      process.execPath,
+      [DDI_BIN, ...args, '--json'],
+      { cwd: REPO_ROOT, env: { ...env, DDI_NODE: node }, timeout: 30_000 },
+      (error, stdout, stderr) => {
+        if (error) reject(new Error(`ddi ${args.join(' ')} failed: ${stdout}${stderr}`));
+        else resolve(JSON.parse(stdout) as Record<string, unknown>);
+      },
+    );
+  });
 }
 
 /** Polls `check` until it returns a value or `timeoutMs` passes. */
@@ -234,13 +250,47 @@ describe('ddi network up', () => {
       expect(statSync(p.log).size, p.log).toBeGreaterThan(0);
   }, 60_000);
 
-  it('reuses the directory on the next run: same chain, the DID still there', async () => {
+  it('reuses the directory on the next run: same chain, the DID still there; the regulator admits and removes an operator', async () => {
     expect(firstDid, 'needs the previous test').toBeDefined();
     const run = await networkUp();
     expect(run.up.created).toEqual([]);
     expect(run.up.chainId).toBe(chainId);
-    const r = await getJson(`${run.up.nodes[1]!.url}/1.0/identifiers/${firstDid}`);
+    const [node1, node2, node3] = run.up.nodes;
+    const r = await getJson(`${node2!.url}/1.0/identifiers/${firstDid}`);
     expect(r.status).toBe(200);
+
+    // The first run put the regulator's governance keys in the keystore: `ddi gov` finds them.
+    const fourth = generateKeyPair('ed25519');
+    const nodeKey = publicKeyToMultibase('ed25519', fourth.publicKey);
+    const admitted = await ddiJson(
+      ['gov', 'admit-operator', nodeKey, '--name', 'operator-4'],
+      node1!.url,
+    );
+    expect(admitted).toMatchObject({ change: 'admitted', status: { status: 'committed' } });
+    const from = admitted.fromHeight as number;
+    const status = await eventually('node-3 to apply the admission', async () => {
+      const s = (await getJson(`${node3!.url}/v1/status`)).body;
+      return (s.height as number) >= from - 1 ? s : undefined;
+    });
+    // Four operators from the next height: the quorum becomes 3 of 4, which the 3 running nodes make.
+    expect(status).toMatchObject({ operators: 4, quorum: 3 });
+    const d = makeDid(chainId!);
+    const res = await fetch(`${node2!.url}/v1/transactions?wait=final`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(d.createTx),
+    });
+    expect(res.status).toBe(200);
+
+    const removed = await ddiJson(
+      ['gov', 'remove-operator', nodeKey, '--reason', 'test'],
+      node1!.url,
+    );
+    expect(removed).toMatchObject({ change: 'removed', status: { status: 'committed' } });
+    expect((await getJson(`${node1!.url}/v1/status`)).body).toMatchObject({
+      operators: 3,
+      quorum: 2,
+    });
     await interrupt(run);
   }, 60_000);
 });

@@ -1,6 +1,8 @@
+import { randomBytes } from 'node:crypto';
 import { Command, Option } from 'commander';
 import { parseDdiDid } from '../../../core/did/index.ts';
 import { DdiError, ErrorCode } from '../../../core/errors.ts';
+import { publicKeyFromMultibase } from '../../../core/keys/index.ts';
 import type { AccreditationStatus, Role } from '../../../ledger/registries/trust-registry.ts';
 import { ROLES } from '../../../ledger/registries/trust-registry.ts';
 import { transactionId } from '../../../ledger/transaction.ts';
@@ -156,6 +158,48 @@ export function govCommand(): Command {
     }),
   );
 
+  withGovernanceSigningOptions(
+    gov
+      .command('admit-operator')
+      .description(
+        "add a node key to the operator set: it signs, and counts towards the quorum, from the block after this one's",
+      )
+      .argument('<node-key>', "the operator's node key (Multikey z…, from `ddi node key`)")
+      .requiredOption('--name <name>', 'a name for the operator (1-64 letters, digits, " ._-")'),
+  ).action(
+    withContext(
+      async (ctx, nodeKey: string, options: GovernanceSigningOptions & { name: string }) => {
+        const key = nodeKeyArgument(nodeKey);
+        if (!/^[A-Za-z0-9 ._-]{1,64}$/.test(options.name)) {
+          throw new UsageError('--name is 1-64 letters, digits, spaces, ".", "_" or "-"');
+        }
+        await operatorSetChange(ctx, options, 'gov.admitOperator', {
+          name: options.name,
+          nodeKey: key,
+        });
+      },
+    ),
+  );
+
+  withGovernanceSigningOptions(
+    gov
+      .command('remove-operator')
+      .description(
+        "take a node key out of the operator set, from the block after this one's (the quorum shrinks with it)",
+      )
+      .argument('<node-key>', "the operator's node key (Multikey z…)")
+      .option('--reason <code>', 'a short reason code (never personal data)'),
+  ).action(
+    withContext(
+      async (ctx, nodeKey: string, options: GovernanceSigningOptions & { reason?: string }) => {
+        await operatorSetChange(ctx, options, 'gov.removeOperator', {
+          nodeKey: nodeKeyArgument(nodeKey),
+          ...(options.reason === undefined ? {} : { reason: options.reason }),
+        });
+      },
+    ),
+  );
+
   gov
     .command('sign')
     .description('add governance signatures to a transaction another key holder signed')
@@ -261,6 +305,45 @@ async function setStatusWithGovernance(
     value: { accreditation: id, accreditationStatus: status },
     human: `accreditation ${id.slice(0, 12)}… is now ${status} (${blockNote(result)})`,
   }));
+}
+
+/** gov.admitOperator / gov.removeOperator, signed with governance keys (or --sign-only). */
+async function operatorSetChange(
+  ctx: CliContext,
+  options: GovernanceSigningOptions,
+  type: 'gov.admitOperator' | 'gov.removeOperator',
+  fields: { nodeKey: string; name?: string; reason?: string },
+): Promise<void> {
+  const chainId = await ctx.client().getChainId();
+  // A nonce keeps a later change with the same terms (admit, remove, admit again) distinct.
+  const payload = { nonce: randomBytes(12).toString('base64url'), ...fields };
+  const outcome = await signWithGovernanceKeys(ctx, options, async (signer) =>
+    signGovernanceTransaction({ body: { chainId, type, payload }, proofs: [] }, signer),
+  );
+  const admitted = type === 'gov.admitOperator';
+  printGovernanceOutcome(ctx, outcome, options.out, (result) => {
+    const height = result.status.status === 'committed' ? result.status.height : undefined;
+    return {
+      value: {
+        nodeKey: fields.nodeKey,
+        change: admitted ? 'admitted' : 'removed',
+        ...(height ? { fromHeight: height + 1 } : {}),
+      },
+      human:
+        `${admitted ? 'admitted' : 'removed'} operator ${fields.nodeKey} (${blockNote(result)}` +
+        `${height ? `; effective from height ${height + 1}` : ''})`,
+    };
+  });
+}
+
+/** Checks a node key argument early: a Multikey public key. */
+function nodeKeyArgument(value: string): string {
+  try {
+    publicKeyFromMultibase(value);
+    return value;
+  } catch {
+    throw new UsageError(`not a Multikey public key (z…): ${value}`);
+  }
 }
 
 /** Checks a DID argument early, so a typo is a usage error rather than a round trip. */
