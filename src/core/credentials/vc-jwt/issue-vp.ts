@@ -15,9 +15,10 @@ export interface IssueVpJwtOptions {
 }
 
 /**
- * Secures a presentation as a vp+jwt (VC-JOSE-COSE §3.1.2): the presentation is the JWT claims
- * set, with the JWT claims `aud`, `nonce` and `iat` beside its properties (as OpenID4VP 1.0
- * Appendix B.1.3 asks of jwt_vc_json presentations). The `kid` must be a key of `holder`.
+ * Secures a presentation as a vp+jwt (VC-JOSE-COSE §3.1.2, "Securing JSON-LD Verifiable
+ * Presentations with JOSE"): the presentation is the JWT claims set, with the JWT claims `aud`,
+ * `nonce` and `iat` beside its properties (as OpenID4VP 1.0 Appendix B.1.3 asks of jwt_vc_json
+ * presentations). The `kid` must be a key of `holder`.
  */
 export function issueVpJwt(
   presentation: unknown,

@@ -9,9 +9,10 @@ export interface IssueVcJwtOptions {
 }
 
 /**
- * Secures a VCDM 2.0 credential as a vc+jwt (VC-JOSE-COSE §3.1.1): the credential itself is the
- * JWT claims set, the header is `{alg, typ: 'vc+jwt', kid}`. Throws `malformed` for a credential
- * of the wrong shape and `unknownKey` when `kid` is not a key of the credential's issuer.
+ * Secures a VCDM 2.0 credential as a vc+jwt (VC-JOSE-COSE §3.1.1, "Securing JSON-LD Verifiable
+ * Credentials with JOSE"): the credential itself is the JWT claims set, the header is
+ * `{alg, typ: 'vc+jwt', kid}`. Throws `malformed` for a credential of the wrong shape and
+ * `unknownKey` when `kid` is not a key of the credential's issuer.
  */
 export function issueVcJwt(
   credential: unknown,
