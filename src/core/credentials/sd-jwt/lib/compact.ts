@@ -35,6 +35,12 @@ export function splitSdJwt(text: unknown, maxLength = DEFAULT_MAX_SD_JWT_LENGTH)
       reason: 'disclosure',
     });
   }
+  // Whatever follows the last ~ is a KB-JWT; a disclosure there means the final ~ is missing.
+  if (last.length > 0 && last.split('.').length !== 3) {
+    throw new DdiError(ErrorCode.Malformed, 'an SD-JWT ends with ~ or a KB-JWT', {
+      reason: 'sdJwt',
+    });
+  }
   return {
     jws: parts[0] ?? '',
     disclosures,
