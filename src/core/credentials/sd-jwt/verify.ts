@@ -1,9 +1,9 @@
 import { DdiError, ErrorCode } from '../../errors.ts';
-import { publicKeyFromJwk } from '../../keys/index.ts';
 import type { Jwk } from '../../keys/index.ts';
 import { verifyCompactJws } from '../jws/index.ts';
 import type { JsonObject, JwsHeader } from '../jws/index.ts';
 import { splitSdJwt } from './lib/compact.ts';
+import { holderKeyFromJwk } from './lib/holder-key.ts';
 import { digestText, nodeHashName } from './lib/digest.ts';
 import { pendingDisclosures } from './lib/pending.ts';
 import { processDisclosures } from './lib/process.ts';
@@ -75,7 +75,7 @@ async function verifyKeyBinding(
   sdJwt: string,
   hashName: string,
 ): Promise<VerifiedKeyBinding> {
-  const key = publicKeyFromJwk(holderKey(claims));
+  const key = holderKeyFromJwk(holderKey(claims));
   const { header, payload } = await verifyCompactJws(kbJwt, () => key);
   if (header.typ !== 'kb+jwt') {
     throw new DdiError(ErrorCode.InvalidCredential, 'the KB-JWT typ is not kb+jwt', {
