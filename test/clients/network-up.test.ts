@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { generateKeyPair, publicKeyToMultibase } from '../../src/core/keys/index.ts';
@@ -248,6 +248,10 @@ describe('ddi network up', () => {
     await interrupt(run);
     for (const p of [...up.nodes, ...up.nats])
       expect(statSync(p.log).size, p.log).toBeGreaterThan(0);
+    // Each node was started with the ordering flags and says so in its start message.
+    expect(readFileSync(node1!.log, 'utf8')).toContain(
+      `ordering nats: stream ${up.stream} on ${up.nats.map((s) => s.url).join(',')}`,
+    );
   }, 60_000);
 
   it('reuses the directory on the next run: same chain, the DID still there; the regulator admits and removes an operator', async () => {
