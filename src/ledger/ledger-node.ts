@@ -101,7 +101,10 @@ export class LedgerNode extends EventEmitter<{
     this.ensureServing();
     const { tx, id } = decodeTransaction(value);
     if (this.pending.has(id)) {
-      // Idempotent: a client resubmitting a pending transaction (same id) just waits for it.
+      // A client resubmitting a pending transaction (same id) may know better than we do that
+      // it was lost (NATS 2.9 acknowledges before writing to disk): order it again — the
+      // backend deduplicates by id — and wait for it.
+      await this.orderer.submit([{ id, tx }]);
       return options.wait
         ? { id, ...(await this.waitFor(id, options.timeoutMs)) }
         : { id, status: 'pending' };
@@ -219,7 +222,10 @@ export class LedgerNode extends EventEmitter<{
     if (!block) return;
     this.emit('block', block);
     const height = block.header.height;
-    if (this.orderer.publishSignature) {
+    if (
+      this.orderer.publishSignature &&
+      this.ledger.operatorsAt(height).includes(this.ledger.operator)
+    ) {
       // Co-sign only a block whose time is near this node's clock (DESIGN: ledger time).
       if (Math.abs(block.header.time - Date.now()) <= MAX_CLOCK_SKEW_MS || this.catchingUp(block)) {
         void this.orderer

@@ -36,6 +36,12 @@ export interface LedgerOptions {
   genesis?: Genesis;
   /** This node's operator key: it signs the headers of the blocks it commits. */
   operatorKey: KeyPair;
+  /**
+   * Refuse to open unless this key is in the operator set (default). A node on a shared
+   * ordering backend may start before its admission: it follows the chain and co-signs
+   * from the height the regulator admitted it.
+   */
+  requireOperator?: boolean;
 }
 
 export type TxStatus =
@@ -94,7 +100,10 @@ export class Ledger {
           throw new DdiError(ErrorCode.NotFound, 'empty data directory and no genesis given');
         genesis = validateGenesis(options.genesis);
         const self = publicKeyToMultibase(options.operatorKey.type, options.operatorKey.publicKey);
-        if (!genesis.operators.some((o) => o.publicKeyMultibase === self)) {
+        if (
+          options.requireOperator !== false &&
+          !genesis.operators.some((o) => o.publicKeyMultibase === self)
+        ) {
           throw new DdiError(
             ErrorCode.Unauthorized,
             `this node's key ${self} is not an operator in the genesis`,
@@ -116,7 +125,10 @@ export class Ledger {
       if (!head)
         throw new DdiError(ErrorCode.Corrupt, 'data directory has a genesis but no blocks');
       const ledger = new Ledger(store, genesis, options.operatorKey, head);
-      if (!ledger.operatorsAt(head.header.height + 1).includes(ledger.operator)) {
+      if (
+        options.requireOperator !== false &&
+        !ledger.operatorsAt(head.header.height + 1).includes(ledger.operator)
+      ) {
         throw new DdiError(
           ErrorCode.Unauthorized,
           `this node's key ${ledger.operator} is not in the network's operator set`,
@@ -223,8 +235,13 @@ export class Ledger {
       }
       if (
         !block.signatures.some(
+          // Block 0 is fixed by the genesis itself; later blocks carry an operator's signature,
+          // or this node's own (an operator admitted later signs blocks it replays before
+          // its admission height; peers' signatures may not have arrived before a crash).
           (s) =>
-            this.operatorsAt(height).includes(s.operator) &&
+            (height === 0 ||
+              this.operatorsAt(height).includes(s.operator) ||
+              s.operator === this.operatorId) &&
             this.verifyHeaderSignature(block.hash, s.operator, s.sig),
         )
       ) {
@@ -461,7 +478,11 @@ export class Ledger {
   isFinal(height: number): boolean {
     const block =
       height === this.headBlock.header.height ? this.headBlock : this.store.getBlock(height);
-    return !!block && block.signatures.length >= this.quorumAt(height);
+    if (!block) return false;
+    const operators = this.operatorsAt(height);
+    // Only signatures of that height's operators count (a joining node signs its own copy).
+    const signers = block.signatures.filter((s) => operators.includes(s.operator)).length;
+    return signers >= this.quorumAt(height);
   }
 
   /** This node's operator id (its public key as Multikey). */

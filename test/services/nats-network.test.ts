@@ -2,9 +2,12 @@ import { createOperatorNetwork } from '../helpers/operator-network.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { generateKeyPair } from '../../src/core/keys/index.ts';
+import { generateKeyPair, publicKeyToMultibase } from '../../src/core/keys/index.ts';
 import type { Genesis } from '../../src/ledger/genesis.ts';
 import { loadNodeConfig } from '../../src/services/node/node-config.ts';
+import { loadOrCreateOperatorKey } from '../../src/services/node/operator-key.ts';
+import { signTransaction } from '../../src/ledger/transaction.ts';
+import type { KeyPair } from '../../src/core/keys/key-type.ts';
 import { startNode } from '../../src/services/node/start-node.ts';
 import type { RunningNode } from '../../src/services/node/start-node.ts';
 import { startNatsCluster } from '../helpers/nats-cluster.ts';
@@ -15,6 +18,7 @@ const PASS = 'test-operator-passphrase';
 const { dir, cleanup } = tempDir('ddi-nats-');
 let cluster: NatsCluster;
 let genesis: Genesis;
+let governanceKey: KeyPair;
 const nodes: RunningNode[] = [];
 
 async function startOperator(i: number): Promise<RunningNode> {
@@ -55,7 +59,10 @@ async function hashesAt(height: number): Promise<string[]> {
 beforeAll(async () => {
   mkdirSync(join(dir, 'nats'), { recursive: true });
   cluster = await startNatsCluster({ dir: join(dir, 'nats') });
-  ({ genesis } = createOperatorNetwork(dir, { chainId: 'ddi-nats-test', passphrase: PASS }));
+  ({ genesis, governanceKey } = createOperatorNetwork(dir, {
+    chainId: 'ddi-nats-test',
+    passphrase: PASS,
+  }));
   for (const i of [0, 1, 2]) nodes.push(await startOperator(i));
 }, 120_000);
 
@@ -177,6 +184,63 @@ describe('three operators on a NATS JetStream cluster', () => {
     const r = await post(nodes[2]!, d.createTx, '?wait=final');
     expect(r.body.status).toBe('committed');
     expect(new Set(await hashesAt(r.body.height as number)).size).toBe(1);
+  });
+
+  it('lets a node start before its admission (--join), and counts its signatures from the admission height', async () => {
+    const joinerDir = join(dir, 'joiner');
+    mkdirSync(joinerDir, { recursive: true });
+    const joinerKey = loadOrCreateOperatorKey(joinerDir, PASS).key;
+    const config = loadNodeConfig(
+      {
+        dataDir: joinerDir,
+        port: 0,
+        operatorPassphrase: PASS,
+        ordering: 'nats',
+        natsServers: cluster.urls,
+        natsStream: 'DDI_TEST',
+        join: true,
+      },
+      {},
+    );
+    const joiner = await startNode({ ...config, genesisFile: join(dir, 'genesis.json') });
+    nodes.push(joiner);
+    const before = await post(nodes[0]!, makeDid(genesis.chainId).createTx, '?wait=final');
+    expect(new Set(await hashesAt(before.body.height as number)).size).toBe(1);
+    // Not an operator yet: its signature appears nowhere but in its own copy.
+    expect(
+      nodes[0]!.node.ledger.blockAt(before.body.height as number).signatures.map((s) => s.operator),
+    ).not.toContain(joiner.node.ledger.operator);
+
+    const admit = signTransaction(
+      {
+        chainId: genesis.chainId,
+        type: 'gov.admitOperator',
+        payload: {
+          nonce: 'join-test-1',
+          name: 'operator-3',
+          nodeKey: publicKeyToMultibase(joinerKey.type, joinerKey.publicKey),
+        },
+      },
+      [
+        {
+          kid: `${genesis.governance.regulator}#gov-1`,
+          type: governanceKey.type,
+          privateKey: governanceKey.privateKey,
+        },
+      ],
+    );
+    const admitted = await post(nodes[1]!, admit, '?wait=final');
+    expect(admitted.body.status).toBe('committed');
+    const after = await post(nodes[0]!, makeDid(genesis.chainId).createTx, '?wait=final');
+    const h = after.body.height as number;
+    await hashesAt(h);
+    expect(nodes[0]!.node.ledger.quorumAt(h)).toBe(3);
+    await joiner.node.waitForFinal(h, 10_000);
+    for (let i = 0; i < 200 && nodes[0]!.node.ledger.blockAt(h).signatures.length < 4; i++)
+      await new Promise((r) => setTimeout(r, 25));
+    expect(nodes[0]!.node.ledger.blockAt(h).signatures.map((s) => s.operator)).toContain(
+      joiner.node.ledger.operator,
+    );
   });
 
   it('detects a node whose state differs from the quorum: it reports the divergence and stops serving', async () => {

@@ -16,6 +16,7 @@ export interface EmbeddedOrdererOptions {
 export class EmbeddedOrderer implements Orderer {
   readonly kind = 'embedded';
   private queue: Array<{ id: string; tx: Transaction }> = [];
+  private readonly queued = new Set<string>();
   private deliver?: (batch: OrderedBatch) => Promise<void> | void;
   private running: Promise<void> | undefined;
   private stopped = false;
@@ -34,7 +35,12 @@ export class EmbeddedOrderer implements Orderer {
 
   async submit(items: Array<{ id: string; tx: Transaction }>): Promise<void> {
     if (this.stopped) throw new Error('orderer is stopped');
-    this.queue.push(...items);
+    // Idempotent per id while queued, like a replicated backend's deduplication.
+    for (const item of items) {
+      if (this.queued.has(item.id)) continue;
+      this.queued.add(item.id);
+      this.queue.push(item);
+    }
     this.kick();
   }
 
@@ -52,6 +58,7 @@ export class EmbeddedOrderer implements Orderer {
     try {
       while (!this.stopped && this.queue.length > 0 && this.deliver) {
         const txs = this.queue.splice(0, this.maxBlockTransactions);
+        for (const { id } of txs) this.queued.delete(id);
         // Block time: this node's clock, kept strictly increasing.
         this.lastTime = Math.max(Date.now(), this.lastTime + 1);
         await this.deliver({ txs, time: this.lastTime });

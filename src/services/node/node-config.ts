@@ -21,6 +21,11 @@ export interface NodeConfig {
   natsServers: string[];
   /** JetStream stream name (DDI_NATS_STREAM, default DDI_<chain id>). */
   natsStream?: string;
+  /**
+   * Start although this node's key is not (yet) in the operator set (DDI_JOIN=1, nats only):
+   * it follows the chain and co-signs from the height the regulator admits it.
+   */
+  join?: boolean;
   /** Worker threads verifying signatures (DDI_VERIFY_THREADS; default: cores − 1; 0 = inline). */
   verificationThreads?: number;
 }
@@ -45,6 +50,7 @@ export function loadNodeConfig(overrides: Partial<NodeConfig> = {}, env = proces
       .map((s) => s.trim())
       .filter(Boolean);
   if (env.DDI_NATS_STREAM) fromEnv.natsStream = env.DDI_NATS_STREAM;
+  if (env.DDI_JOIN) fromEnv.join = env.DDI_JOIN === '1';
   if (env.DDI_VERIFY_THREADS) fromEnv.verificationThreads = Number(env.DDI_VERIFY_THREADS);
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, v]) => v !== undefined));
   const config: NodeConfig = {

@@ -68,7 +68,13 @@ export async function startNode(config: NodeConfig): Promise<RunningNode> {
         `with one governance key (keys encrypted in ${join(config.dataDir, DEV_REGULATOR_FILE)})`,
     );
   }
-  const ledger = Ledger.open({ dataDir: config.dataDir, genesis, operatorKey: key });
+  const ledger = Ledger.open({
+    dataDir: config.dataDir,
+    genesis,
+    operatorKey: key,
+    // A joining node on a shared backend follows the chain before the regulator admits it.
+    requireOperator: !(config.join && config.ordering === 'nats'),
+  });
   const orderer = createOrderer(config, ledger, key);
   const node = new LedgerNode(
     ledger,

@@ -38,6 +38,10 @@ export function nodeCommand(): Command {
       '--nats-stream <name>',
       'JetStream stream name (DDI_NATS_STREAM, default DDI_<chain id>)',
     )
+    .option(
+      '--join',
+      'start before the regulator admitted this node key (DDI_JOIN=1, nats only): follow the chain, co-sign once admitted',
+    )
     .action(
       withContext(
         async (
@@ -50,6 +54,7 @@ export function nodeCommand(): Command {
             ordering?: NodeConfig['ordering'];
             natsServers?: string;
             natsStream?: string;
+            join?: boolean;
           },
         ) => {
           let port: number | undefined;
@@ -82,6 +87,7 @@ export function nodeCommand(): Command {
                   .map((s) => s.trim())
                   .filter(Boolean),
                 natsStream: options.natsStream,
+                ...(options.join ? { join: true } : {}),
               },
               ctx.env,
             );
