@@ -17,6 +17,38 @@ export interface TemplateRecord {
 
 const versionKey = (id: string, version: number) => `tmpl/${id}/v/${version}`;
 const latestKey = (id: string) => `tmpl/${id}/latest`;
+const issuerIndexKey = (issuer: string) => `tmpl-issuer/${issuer}`;
+
+/** Ids of the templates an issuer registered (an index: verifiers find a credential's template by it). */
+export function templateIdsOfIssuer(state: StateReader, issuer: string): string[] {
+  const raw = state.get(issuerIndexKey(issuer));
+  return raw === undefined ? [] : (JSON.parse(raw) as string[]);
+}
+
+/**
+ * The template version an issuer had registered for a credential type at `time`: the
+ * newest version registered at or before it, among the issuer's templates of that type.
+ */
+export function templateForCredential(
+  state: StateReader,
+  issuer: string,
+  credentialType: string,
+  time: number,
+): TemplateRecord | undefined {
+  let best: TemplateRecord | undefined;
+  for (const id of templateIdsOfIssuer(state, issuer)) {
+    const latest = readTemplate(state, id);
+    if (!latest) continue;
+    for (let v = latest.template.version; v >= 1; v--) {
+      const record = v === latest.template.version ? latest : readTemplate(state, id, v);
+      if (!record || record.registered > time || record.template.credentialType !== credentialType)
+        continue;
+      if (!best || record.registered > best.registered) best = record;
+      break;
+    }
+  }
+  return best;
+}
 
 /** A template version, or the latest when `version` is omitted. */
 export function readTemplate(
@@ -93,6 +125,12 @@ const register: TxHandler = (ctx) => {
   };
   ctx.state.set(versionKey(template.id, template.version), JSON.stringify(record));
   ctx.state.set(latestKey(template.id), JSON.stringify({ version: template.version }));
+  if (!latest) {
+    ctx.state.set(
+      issuerIndexKey(issuer),
+      JSON.stringify([...templateIdsOfIssuer(ctx.state, issuer), template.id]),
+    );
+  }
 };
 
 export const templateRegistryHandlers: Record<string, TxHandler> = {
