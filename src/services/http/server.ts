@@ -10,6 +10,9 @@ import { transactionRoutes } from './routes/transactions.ts';
 import { blockRoutes } from './routes/blocks.ts';
 import { nodeStatusRoutes } from './routes/node-status.ts';
 import { proofRoutes } from './routes/proofs.ts';
+import { verifierRoutes } from './routes/verifier.ts';
+import { PresentationVerifier } from '../verifier/presentation-verifier.ts';
+import { ledgerVerificationContext } from '../verifier/ledger-verification-context.ts';
 import { governanceRoutes } from './routes/governance.ts';
 import { trustRoutes } from './routes/trust.ts';
 import { templateRoutes } from './routes/templates.ts';
@@ -17,6 +20,8 @@ import { organizationRoutes } from './routes/organizations.ts';
 
 export interface HttpServerOptions {
   logger?: boolean;
+  /** The audience presentations to this node's verifier must name (default ddi-verifier:<chain>). */
+  verifierClientId?: string;
 }
 
 /**
@@ -88,6 +93,12 @@ export async function buildHttpServer(
   templateRoutes(app, node.ledger);
   organizationRoutes(app, node.ledger);
   proofRoutes(app, node.ledger);
+  verifierRoutes(
+    app,
+    new PresentationVerifier(ledgerVerificationContext(node.ledger), {
+      clientId: options.verifierClientId ?? `ddi-verifier:${node.ledger.chainId}`,
+    }),
+  );
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
   await app.ready();
   return app;
