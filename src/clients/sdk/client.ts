@@ -59,6 +59,18 @@ import { getBlocklistEntry } from './actions/get-blocklist-entry.ts';
 import { getTemplate } from './actions/get-template.ts';
 import { getOrganization } from './actions/get-organization.ts';
 import { getOrganizationOfDid } from './actions/get-organization-of-did.ts';
+import type { CreateStatusListParameters } from './actions/create-status-list.ts';
+import { createStatusList } from './actions/create-status-list.ts';
+import type {
+  CredentialStatusEntryParameters,
+  SetCredentialStatusParameters,
+} from './actions/set-credential-status.ts';
+import { setCredentialStatus } from './actions/set-credential-status.ts';
+import { revokeCredential } from './actions/revoke-credential.ts';
+import { suspendCredential } from './actions/suspend-credential.ts';
+import { reinstateCredential } from './actions/reinstate-credential.ts';
+import { getStatusList } from './actions/get-status-list.ts';
+import { getCredentialStatus } from './actions/get-credential-status.ts';
 import type { Role } from '../../ledger/registries/trust-registry.ts';
 import type { Transport } from './transport.ts';
 
@@ -121,6 +133,20 @@ export function createClient(transport: Transport) {
     getTemplate: (id: string, version?: number) => getTemplate(transport, id, version),
     getOrganization: (uscc: string) => getOrganization(transport, uscc),
     getOrganizationOfDid: (did: string) => getOrganizationOfDid(transport, did),
+
+    createStatusList: (parameters: CreateStatusListParameters) =>
+      createStatusList(transport, parameters),
+    setCredentialStatus: (parameters: SetCredentialStatusParameters) =>
+      setCredentialStatus(transport, parameters),
+    revokeCredential: (parameters: CredentialStatusEntryParameters) =>
+      revokeCredential(transport, parameters),
+    suspendCredential: (parameters: CredentialStatusEntryParameters) =>
+      suspendCredential(transport, parameters),
+    reinstateCredential: (parameters: CredentialStatusEntryParameters) =>
+      reinstateCredential(transport, parameters),
+    getStatusList: (owner: string, listId: string) => getStatusList(transport, owner, listId),
+    getCredentialStatus: (owner: string, listId: string, index: number) =>
+      getCredentialStatus(transport, owner, listId, index),
   };
 }
 

@@ -73,6 +73,27 @@ export { getBlocklistEntry } from './actions/get-blocklist-entry.ts';
 export { getTemplate } from './actions/get-template.ts';
 export { getOrganization } from './actions/get-organization.ts';
 export { getOrganizationOfDid } from './actions/get-organization-of-did.ts';
+export { createStatusList } from './actions/create-status-list.ts';
+export type {
+  CreateStatusListParameters,
+  CreateStatusListResult,
+} from './actions/create-status-list.ts';
+export { setCredentialStatus } from './actions/set-credential-status.ts';
+export type {
+  CredentialStatusChange,
+  CredentialStatusEntryParameters,
+  SetCredentialStatusParameters,
+} from './actions/set-credential-status.ts';
+export { revokeCredential } from './actions/revoke-credential.ts';
+export { suspendCredential } from './actions/suspend-credential.ts';
+export { reinstateCredential } from './actions/reinstate-credential.ts';
+export { getStatusList } from './actions/get-status-list.ts';
+export { getCredentialStatus } from './actions/get-credential-status.ts';
+export type {
+  CredentialStatusName,
+  StatusEntryView,
+  StatusListView,
+} from '../../services/registry-queries/status-list-query.ts';
 export type {
   BlocklistStatus,
   TrustCheckAnswer,

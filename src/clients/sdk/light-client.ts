@@ -14,6 +14,8 @@ import { checkAccreditation, ROLES } from '../../ledger/registries/trust-registr
 import type { Accreditation, Role } from '../../ledger/registries/trust-registry.ts';
 import type { Transport } from './transport.ts';
 import type { TrustCheckQuery } from '../../services/registry-queries/trust-queries.ts';
+import { statusEntry } from '../../services/registry-queries/status-list-query.ts';
+import type { StatusEntryView } from '../../services/registry-queries/status-list-query.ts';
 
 export type { TrustAnchor } from '../../ledger/proofs/state-proof.ts';
 
@@ -123,5 +125,23 @@ export class LightClient {
         at: answer.answer.at,
       },
     };
+  }
+
+  /**
+   * A credential's status (valid, revoked, suspended) at `index` of an issuer's list,
+   * recomputed from the proven list record and page: a node cannot hide a revocation.
+   */
+  async statusOf(owner: string, listId: string, index: number): Promise<Verified<StatusEntryView>> {
+    const answer = await this.transport.proveStatusEntry(owner, listId, index);
+    const state = this.verify(answer.proof);
+    // The same query the node ran, over proven entries only; a missing list is `notFound`.
+    const mine = statusEntry(state, owner, listId, index);
+    if (mine.value !== answer.entry.value || mine.index !== answer.entry.index) {
+      throw new DdiError(
+        ErrorCode.InvalidProof,
+        'the node claimed a status its own proofs contradict',
+      );
+    }
+    return { height: answer.proof.header.height, value: mine };
   }
 }

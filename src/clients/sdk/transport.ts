@@ -12,6 +12,10 @@ import type {
   TrustCheckAnswer,
   TrustCheckQuery,
 } from '../../services/registry-queries/trust-queries.ts';
+import type {
+  StatusEntryView,
+  StatusListView,
+} from '../../services/registry-queries/status-list-query.ts';
 
 /** A transaction's status as a node reports it, with its id. */
 export type TransactionStatus = { id: string } & SubmitStatus;
@@ -70,4 +74,14 @@ export interface Transport {
   proveTrustCheck(
     query: TrustCheckQuery,
   ): Promise<{ answer: TrustCheckAnswer; proof: StateProofBundle }>;
+  /** An issuer's status list as an unsigned Token Status List; `notFound` if there is none. */
+  getStatusList(owner: string, listId: string): Promise<StatusListView>;
+  /** One entry's status; `malformed` (reason RANGE_ERROR) outside the list. */
+  getStatusEntry(owner: string, listId: string, index: number): Promise<StatusEntryView>;
+  /** One entry with proofs of the list's record and the entry's page (for light clients). */
+  proveStatusEntry(
+    owner: string,
+    listId: string,
+    index: number,
+  ): Promise<{ entry: StatusEntryView; proof: StateProofBundle }>;
 }

@@ -17,6 +17,7 @@ import { governanceRoutes } from './routes/governance.ts';
 import { trustRoutes } from './routes/trust.ts';
 import { templateRoutes } from './routes/templates.ts';
 import { organizationRoutes } from './routes/organizations.ts';
+import { statusListRoutes } from './routes/status-lists.ts';
 
 export interface HttpServerOptions {
   logger?: boolean;
@@ -92,6 +93,7 @@ export async function buildHttpServer(
   trustRoutes(app, node.ledger);
   templateRoutes(app, node.ledger);
   organizationRoutes(app, node.ledger);
+  statusListRoutes(app, node.ledger);
   proofRoutes(app, node.ledger);
   verifierRoutes(
     app,

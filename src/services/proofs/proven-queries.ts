@@ -5,6 +5,8 @@ import type { StateProofBundle } from '../../ledger/proofs/state-proof.ts';
 import { readDidRecord } from '../../ledger/registries/did-state.ts';
 import { checkTrust } from '../registry-queries/trust-queries.ts';
 import type { TrustCheckAnswer, TrustCheckQuery } from '../registry-queries/trust-queries.ts';
+import { statusEntry } from '../registry-queries/status-list-query.ts';
+import type { StatusEntryView } from '../registry-queries/status-list-query.ts';
 
 /**
  * Answers a light client can check without trusting this node: each query runs over a
@@ -30,4 +32,19 @@ export function proveTrustCheck(
   const reader = new RecordingStateReader(ledger.state);
   const answer = checkTrust(ledger, query, reader);
   return { answer, proof: ledger.proveStateKeys(reader.keys) };
+}
+
+/**
+ * One status list entry with proofs of what it read: the list's record (owner, size, bits)
+ * and the one page holding the entry, or that page's absence (all entries valid).
+ */
+export function proveStatusEntry(
+  ledger: Ledger,
+  owner: unknown,
+  listId: unknown,
+  index: unknown,
+): { entry: StatusEntryView; proof: StateProofBundle } {
+  const reader = new RecordingStateReader(ledger.state);
+  const entry = statusEntry(reader, owner, listId, index);
+  return { entry, proof: ledger.proveStateKeys(reader.keys) };
 }

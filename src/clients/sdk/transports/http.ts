@@ -12,6 +12,10 @@ import type {
   TrustCheckAnswer,
 } from '../../../services/registry-queries/trust-queries.ts';
 import type {
+  StatusEntryView,
+  StatusListView,
+} from '../../../services/registry-queries/status-list-query.ts';
+import type {
   NodeStatus,
   SubmitTransactionOptions,
   Transport,
@@ -192,6 +196,18 @@ export function httpTransport(baseUrl: string, options: HttpTransportOptions = {
     async getOrganizationOfDid(did: string) {
       return (await request<OrganizationRecord>('GET', `v1/organizations?${queryString({ did })}`))
         .body;
+    },
+    async getStatusList(owner: string, listId: string) {
+      const path = `v1/status-lists/${segment(owner, 'owner')}/${segment(listId, 'listId')}`;
+      return (await request<StatusListView>('GET', path)).body;
+    },
+    async getStatusEntry(owner: string, listId: string, index: number) {
+      const path = `v1/status-lists/${segment(owner, 'owner')}/${segment(listId, 'listId')}/entries/${segment(String(index), 'index')}`;
+      return (await request<StatusEntryView>('GET', path)).body;
+    },
+    async proveStatusEntry(owner: string, listId: string, index: number) {
+      const path = `v1/proofs/status-lists/${segment(owner, 'owner')}/${segment(listId, 'listId')}/entries/${segment(String(index), 'index')}`;
+      return (await request<{ entry: StatusEntryView; proof: StateProofBundle }>('GET', path)).body;
     },
   };
 }

@@ -4,7 +4,15 @@ import type { LedgerNode } from '../../../ledger/ledger-node.ts';
 import type { Transaction } from '../../../ledger/transaction.ts';
 import { resolveDid } from '../../../services/resolver/resolve-did.ts';
 import { nodeStatus } from '../../../services/node/node-status.ts';
-import { proveDidRecord, proveTrustCheck } from '../../../services/proofs/proven-queries.ts';
+import {
+  proveDidRecord,
+  proveStatusEntry,
+  proveTrustCheck,
+} from '../../../services/proofs/proven-queries.ts';
+import {
+  statusEntry,
+  statusListView,
+} from '../../../services/registry-queries/status-list-query.ts';
 import { governanceConfig } from '../../../services/registry-queries/governance-query.ts';
 import {
   accreditationById,
@@ -87,6 +95,15 @@ export function inProcessTransport(node: LedgerNode): Transport {
     },
     async getOrganizationOfDid(did: string) {
       return organizationByDid(node.ledger, did);
+    },
+    async getStatusList(owner: string, listId: string) {
+      return statusListView(node.ledger, owner, listId);
+    },
+    async getStatusEntry(owner: string, listId: string, index: number) {
+      return statusEntry(node.ledger.state, owner, listId, index);
+    },
+    async proveStatusEntry(owner: string, listId: string, index: number) {
+      return JSON.parse(JSON.stringify(proveStatusEntry(node.ledger, owner, listId, index)));
     },
   };
 }

@@ -1,7 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import type { Ledger } from '../../../ledger/ledger.ts';
-import { proveDidRecord, proveTrustCheck } from '../../proofs/proven-queries.ts';
+import { proveDidRecord, proveStatusEntry, proveTrustCheck } from '../../proofs/proven-queries.ts';
 import type { TrustCheckQuery } from '../../registry-queries/trust-queries.ts';
+import { statusEntrySchema } from './status-lists.ts';
 
 const bundleSchema = {
   type: 'object',
@@ -81,5 +82,31 @@ export function proofRoutes(app: FastifyInstance, ledger: Ledger): void {
       },
     },
     async (request) => proveTrustCheck(ledger, request.query),
+  );
+
+  app.get<{ Params: { owner: string; listId: string; index: string } }>(
+    '/v1/proofs/status-lists/:owner/:listId/entries/:index',
+    {
+      schema: {
+        summary:
+          "One status list entry with Merkle proofs of the list's record and the entry's page",
+        tags: ['proofs'],
+        params: {
+          type: 'object',
+          required: ['owner', 'listId', 'index'],
+          properties: {
+            owner: { type: 'string', minLength: 1, maxLength: 512 },
+            listId: { type: 'string', minLength: 1, maxLength: 100 },
+            index: { type: 'string', minLength: 1, maxLength: 20 },
+          },
+        },
+        response: {
+          200: { type: 'object', properties: { entry: statusEntrySchema, proof: bundleSchema } },
+          '4xx': { $ref: 'Error#' },
+        },
+      },
+    },
+    async (request) =>
+      proveStatusEntry(ledger, request.params.owner, request.params.listId, request.params.index),
   );
 }
