@@ -1,10 +1,8 @@
 import { DdiError } from '../../errors.ts';
-import { parseDidUrl } from '../../did/index.ts';
 import type { JsonObject } from '../jws/index.ts';
 import { decodeSdJwt, verifySdJwtVc } from '../sd-jwt/index.ts';
-import { checkDisclosedClaims } from './claims-schema.ts';
+import { CheckList, issuanceChecks, issuerKeyCheck, statusCheck } from './check-list.ts';
 import type {
-  Check,
   CheckName,
   PresentationExpectations,
   Verdict,
@@ -57,14 +55,11 @@ export async function verifySdJwtVcPresentation(
   expect: PresentationExpectations,
   context: VerificationContext,
 ): Promise<Verdict> {
-  const checks: Check[] = [];
-  const pass = (check: CheckName) => checks.push({ check, ok: true });
+  const checks = new CheckList();
+  const pass = (check: CheckName) => checks.pass(check);
   const fail = (check: CheckName, reason: string, details?: Record<string, unknown>) =>
-    checks.push({ check, ok: false, reason, ...(details ? { details } : {}) });
-  const verdict = (extra: Partial<Verdict>): Verdict => {
-    const reasons = checks.filter((c) => !c.ok).map((c) => c.reason!);
-    return { verified: reasons.length === 0, format: 'dc+sd-jwt', ...extra, checks, reasons };
-  };
+    checks.fail(check, reason, details);
+  const verdict = (extra: Partial<Verdict>): Verdict => checks.verdict('dc+sd-jwt', extra);
 
   let decoded;
   try {
@@ -92,19 +87,7 @@ export async function verifySdJwtVcPresentation(
   }
 
   // The issuer key, as the issuer's DID document had it when the credential was issued.
-  let issuerKey: Awaited<ReturnType<VerificationContext['issuerKeyAt']>> = { error: 'kidMissing' };
-  if (kid) {
-    let kidDid: string | undefined;
-    try {
-      kidDid = parseDidUrl(kid).did;
-    } catch {
-      kidDid = undefined;
-    }
-    issuerKey =
-      kidDid === issuer ? await context.issuerKeyAt(kid, judgedAt) : { error: 'kidNotUnderIssuer' };
-  }
-  if ('error' in issuerKey) fail('issuerKey', issuerKey.error, { kid });
-  else pass('issuerKey');
+  const issuerKey = await issuerKeyCheck(checks, context, kid, issuer, judgedAt);
 
   let claims: JsonObject | undefined;
   let holder: string | undefined;
@@ -155,28 +138,15 @@ export async function verifySdJwtVcPresentation(
 
   // Trust and status are judged on what the credential says, signed or not, so a forged
   // credential still shows every reason it fails.
-  const accreditation = await context.accreditedAt(issuer, credentialType, judgedAt);
-  if (accreditation.accredited) pass('accreditation');
-  else
-    fail('accreditation', accreditation.reason ?? 'notAccredited', {
-      at: new Date(issuedAt).toISOString(),
-    });
-
-  const template = await context.templateAt(issuer, credentialType, judgedAt);
-  if (!template) {
-    fail('schema', 'noTemplate');
-  } else {
-    const subjectClaims = Object.fromEntries(
-      Object.entries(claims ?? unverified).filter(([name]) => !ENVELOPE_CLAIMS.has(name)),
-    ) as JsonObject;
-    const result = checkDisclosedClaims(template, subjectClaims);
-    if (result.valid) pass('schema');
-    else
-      fail('schema', 'schemaMismatch', {
-        errors: result.errors,
-        template: `${template.id}@${template.version}`,
-      });
-  }
+  const subjectClaims = Object.fromEntries(
+    Object.entries(claims ?? unverified).filter(([name]) => !ENVELOPE_CLAIMS.has(name)),
+  ) as JsonObject;
+  await issuanceChecks(checks, context, {
+    issuer,
+    credentialType,
+    time: judgedAt,
+    claims: subjectClaims,
+  });
 
   const statusClaim = (
     unverified.status as { status_list?: { idx?: unknown; uri?: unknown } } | undefined
@@ -184,14 +154,7 @@ export async function verifySdJwtVcPresentation(
   if (statusClaim) {
     const listId =
       typeof statusClaim.uri === 'string' ? listIdOfStatusUri(statusClaim.uri) : undefined;
-    const index = statusClaim.idx;
-    if (!listId || !Number.isSafeInteger(index)) {
-      fail('status', 'statusReferenceMalformed');
-    } else {
-      const status = await context.statusOf(issuer, listId, index as number);
-      if (status === 'valid') pass('status');
-      else fail('status', status ?? 'statusListNotFound', { listId, index });
-    }
+    await statusCheck(checks, context, issuer, listId, statusClaim.idx);
   }
 
   return verdict({

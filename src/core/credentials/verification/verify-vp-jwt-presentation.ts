@@ -1,5 +1,4 @@
 import { DdiError } from '../../errors.ts';
-import { parseDidUrl } from '../../did/index.ts';
 import type { JsonObject } from '../jws/index.ts';
 import { decodeCompactJwsUnverified } from '../jws/index.ts';
 import {
@@ -9,9 +8,8 @@ import {
   verifyVpJwt,
 } from '../vc-jwt/index.ts';
 import type { VerifiableCredential } from '../vc-jwt/index.ts';
-import { checkDisclosedClaims } from './claims-schema.ts';
+import { CheckList, issuanceChecks, issuerKeyCheck, statusCheck } from './check-list.ts';
 import type {
-  Check,
   CheckName,
   PresentationExpectations,
   Verdict,
@@ -35,14 +33,11 @@ export async function verifyVpJwtPresentation(
   expect: PresentationExpectations,
   context: VerificationContext,
 ): Promise<Verdict> {
-  const checks: Check[] = [];
-  const pass = (check: CheckName) => checks.push({ check, ok: true });
+  const checks = new CheckList();
+  const pass = (check: CheckName) => checks.pass(check);
   const fail = (check: CheckName, reason: string, details?: Record<string, unknown>) =>
-    checks.push({ check, ok: false, reason, ...(details ? { details } : {}) });
-  const verdict = (extra: Partial<Verdict>): Verdict => {
-    const reasons = checks.filter((c) => !c.ok).map((c) => c.reason!);
-    return { verified: reasons.length === 0, format: 'jwt_vc_json', ...extra, checks, reasons };
-  };
+    checks.fail(check, reason, details);
+  const verdict = (extra: Partial<Verdict>): Verdict => checks.verdict('jwt_vc_json', extra);
 
   let holder: string | undefined;
   let enclosed: string[] = [];
@@ -115,19 +110,7 @@ export async function verifyVpJwtPresentation(
   // Second-precision times cover their whole second (see the SD-JWT VC path).
   const judgedAt = issuedAt % 1000 === 0 ? issuedAt + 999 : issuedAt;
 
-  let issuerKey: Awaited<ReturnType<VerificationContext['issuerKeyAt']>> = { error: 'kidMissing' };
-  if (kid) {
-    let kidDid: string | undefined;
-    try {
-      kidDid = parseDidUrl(kid).did;
-    } catch {
-      kidDid = undefined;
-    }
-    issuerKey =
-      kidDid === issuer ? await context.issuerKeyAt(kid, judgedAt) : { error: 'kidNotUnderIssuer' };
-  }
-  if ('error' in issuerKey) fail('issuerKey', issuerKey.error, { kid });
-  else pass('issuerKey');
+  const issuerKey = await issuerKeyCheck(checks, context, kid, issuer, judgedAt);
 
   let credential: VerifiableCredential | undefined;
   if (!('error' in issuerKey)) {
@@ -151,23 +134,10 @@ export async function verifyVpJwtPresentation(
   if (holder && subjectId !== holder)
     fail('holderBinding', 'subjectIsNotHolder', { subject: subjectId, holder });
 
-  const accreditation = await context.accreditedAt(issuer, credentialType, judgedAt);
-  if (accreditation.accredited) pass('accreditation');
-  else
-    fail('accreditation', accreditation.reason ?? 'notAccredited', {
-      at: new Date(issuedAt).toISOString(),
-    });
-
-  const template = await context.templateAt(issuer, credentialType, judgedAt);
-  if (!template) fail('schema', 'noTemplate');
-  else {
-    const claims = Object.fromEntries(
-      Object.entries(subject ?? {}).filter(([name]) => name !== 'id'),
-    ) as JsonObject;
-    const result = checkDisclosedClaims(template, claims);
-    if (result.valid) pass('schema');
-    else fail('schema', 'schemaMismatch', { errors: result.errors });
-  }
+  const claims = Object.fromEntries(
+    Object.entries(subject ?? {}).filter(([name]) => name !== 'id'),
+  ) as JsonObject;
+  await issuanceChecks(checks, context, { issuer, credentialType, time: judgedAt, claims });
 
   const entries =
     unverified.credentialStatus === undefined
@@ -175,23 +145,13 @@ export async function verifyVpJwtPresentation(
       : Array.isArray(unverified.credentialStatus)
         ? unverified.credentialStatus
         : [unverified.credentialStatus];
+  // A revocation entry fails on revoked, a suspension entry on suspended; ddi's 2-bit lists
+  // carry both, so either bad value fails whichever purpose points at it.
   for (const entry of entries) {
     const listId = listIdOfStatusUri(String(entry.statusListCredential));
-    const index = Number(entry.statusListIndex);
-    if (!listId || !Number.isSafeInteger(index)) {
-      fail('status', 'statusReferenceMalformed');
-      continue;
-    }
-    const status = await context.statusOf(issuer, listId, index);
-    // A revocation entry fails on revoked, a suspension entry on suspended; ddi's 2-bit
-    // lists carry both, so either bad value fails whichever purpose points at it.
-    if (status === 'valid') pass('status');
-    else
-      fail('status', status ?? 'statusListNotFound', {
-        listId,
-        index,
-        purpose: entry.statusPurpose,
-      });
+    await statusCheck(checks, context, issuer, listId, Number(entry.statusListIndex), {
+      purpose: entry.statusPurpose,
+    });
   }
 
   return verdict({
