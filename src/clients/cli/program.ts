@@ -10,6 +10,7 @@ import { govCommand } from './commands/gov.ts';
 import { trustCommand } from './commands/trust.ts';
 import { templateCommand } from './commands/template.ts';
 import { orgCommand } from './commands/org.ts';
+import { statusCommand } from './commands/status.ts';
 import { DEFAULT_NODE_URL } from './context.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
     trustCommand(),
     templateCommand(),
     orgCommand(),
+    statusCommand(),
   ]) {
     program.addCommand(command);
   }
