@@ -10,6 +10,8 @@ import { govCommand } from './commands/gov.ts';
 import { trustCommand } from './commands/trust.ts';
 import { templateCommand } from './commands/template.ts';
 import { orgCommand } from './commands/org.ts';
+import { issuerCommand } from './commands/issuer.ts';
+import { walletCommand } from './commands/wallet.ts';
 import { statusCommand } from './commands/status.ts';
 import { DEFAULT_NODE_URL } from './context.ts';
 import { UsageError } from './usage-error.ts';
@@ -38,6 +40,8 @@ export function buildProgram(): Command {
     templateCommand(),
     orgCommand(),
     statusCommand(),
+    issuerCommand(),
+    walletCommand(),
   ]) {
     program.addCommand(command);
   }
