@@ -15,6 +15,7 @@ import { benchPrimitives } from './primitives.ts';
 import { benchMerkle } from './merkle.ts';
 import { benchTrust } from './trust.ts';
 import { benchSdJwt } from './sd-jwt.ts';
+import { benchVerdict } from './verdict.ts';
 import { fillDidState } from './fill-state.ts';
 import { signedCreates } from './signed-creates.ts';
 import { benchNetworked } from './networked.ts';
@@ -127,6 +128,7 @@ async function main(): Promise<void> {
   for (const m of await benchMerkle()) report(m.name, `${fmt(m.value, 1)} ${m.unit}`);
   for (const m of await benchTrust(quick ? 500 : 2000)) report(m.name, `${fmt(m.value)} ${m.unit}`);
   for (const m of await benchSdJwt()) report(m.name, `${fmt(m.value, 2)} ${m.unit}`);
+  for (const m of await benchVerdict()) report(m.name, `${fmt(m.value)} ${m.unit}`);
   const dir = mkdtempSync(join(tmpdir(), 'ddi-bench-'));
   try {
     await benchCommits(dir);

@@ -1,6 +1,7 @@
 import type { JsonObject } from '../jws/index.ts';
 import { compileTemplateSchema } from '../../templates/credential-template.ts';
 import type { CredentialTemplate } from '../../templates/credential-template.ts';
+import { LruCache } from '../../cache/lru-cache.ts';
 
 /**
  * Checks disclosed claims against the template. Selective disclosure means a holder shows a
@@ -11,13 +12,22 @@ export function checkDisclosedClaims(
   template: CredentialTemplate,
   claims: JsonObject,
 ): { valid: true } | { valid: false; errors: Array<{ path: string; message: string }> } {
-  const relaxed: CredentialTemplate = {
-    ...template,
-    id: `${template.id}.disclosed`,
-    schema: withoutRequired(template.schema) as CredentialTemplate['schema'],
-  };
-  return compileTemplateSchema(relaxed)(claims);
+  // Registered templates are immutable (id@version never changes on the ledger), so the
+  // relaxed validator is built once per version rather than per presentation.
+  const key = `${template.id}@${template.version}`;
+  let validate = relaxedValidators.get(key);
+  if (!validate) {
+    validate = compileTemplateSchema({
+      ...template,
+      id: `${template.id}.disclosed`,
+      schema: withoutRequired(template.schema) as CredentialTemplate['schema'],
+    });
+    relaxedValidators.set(key, validate);
+  }
+  return validate(claims);
 }
+
+const relaxedValidators = new LruCache<string, ReturnType<typeof compileTemplateSchema>>(512);
 
 function withoutRequired(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(withoutRequired);
