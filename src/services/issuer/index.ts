@@ -21,3 +21,5 @@ export {
   parseCredentialOfferUri,
   PRE_AUTHORIZED_GRANT,
 } from './offer-uri.ts';
+export { openIssuerStatusList, STATUS_LIST_FILE } from './issuer-status.ts';
+export type { IssuerStatusList, IssuerStatusOptions } from './issuer-status.ts';

@@ -1,4 +1,5 @@
 import type { DidResolutionResult } from '../../core/did/index.ts';
+import type { StatusListView } from '../registry-queries/status-list-query.ts';
 import type { TemplateRecord } from '../../ledger/registries/template-registry.ts';
 import type { TrustCheckAnswer } from '../registry-queries/trust-queries.ts';
 
@@ -18,4 +19,6 @@ export interface IssuerLedger {
   }): Promise<TrustCheckAnswer>;
   /** Current DID resolution, for key proofs whose `kid` is a did:ddi URL. */
   resolveDid(did: string): Promise<DidResolutionResult>;
+  /** A status list with its entries (needed when the issuer runs its own status list). */
+  getStatusList?(owner: string, listId: string): Promise<StatusListView>;
 }

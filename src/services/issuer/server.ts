@@ -20,6 +20,9 @@ import {
 } from './metadata.ts';
 import { OAuthError } from './oauth-error.ts';
 import { credentialOfferUri, PRE_AUTHORIZED_GRANT } from './offer-uri.ts';
+import { openIssuerStatusList } from './issuer-status.ts';
+import type { IssuerStatusList, IssuerStatusOptions } from './issuer-status.ts';
+import { bitstringStatusListCredential, statusListTokenJwt } from '../status/status-list-token.ts';
 
 export interface IssuerServiceOptions {
   /** The issuer's DID: accredited for the templates' types, the `iss` of what it signs. */
@@ -32,6 +35,13 @@ export interface IssuerServiceOptions {
   operatorToken: string;
   /** Hands out a status list entry per credential (the status service provides it). */
   allocateStatus?: (template: CredentialTemplate) => Promise<StatusAllocation>;
+  /**
+   * The issuer's own status list: every credential gets a random index in it, and the service
+   * serves the list at `GET /status/<listId>`. Ignored when `allocateStatus` is given.
+   */
+  status?: IssuerStatusOptions;
+  /** Seconds a verifier may cache the served status list (default 60). */
+  statusTtlSeconds?: number;
   host?: string;
   /** 0 picks a free port (default 7080). */
   port?: number;
@@ -49,6 +59,8 @@ export interface RunningIssuer {
   url: string;
   app: FastifyInstance;
   store: GrantStore;
+  /** The issuer's status list id, when it runs one (`status` option). */
+  statusListId?: string;
   close(): Promise<void>;
 }
 
@@ -125,6 +137,20 @@ export async function startIssuer(options: IssuerServiceOptions): Promise<Runnin
   const store = new GrantStore(options.lifetimes);
   const validitySeconds = options.validitySeconds ?? 365 * 24 * 3600;
   let issuerUrl = options.publicUrl?.replace(/\/$/, '') ?? '';
+  let statusList: IssuerStatusList | undefined;
+  let allocateStatus = options.allocateStatus;
+  if (!allocateStatus && options.status) {
+    const getStatusList = options.ledger.getStatusList?.bind(options.ledger);
+    if (!getStatusList) {
+      throw new DdiError(ErrorCode.Malformed, 'a status list needs a ledger with getStatusList');
+    }
+    const list = await openIssuerStatusList(options.issuerDid, options.status, getStatusList);
+    statusList = list;
+    allocateStatus = async () => ({
+      uri: `${issuerUrl}/status/${list.listId}`,
+      idx: await list.allocate(),
+    });
+  }
 
   const app = Fastify({
     logger: options.logger ?? false,
@@ -451,9 +477,7 @@ export async function startIssuer(options: IssuerServiceOptions): Promise<Runnin
           `the issuer is not accredited for ${offer.template.credentialType} now (${refused})`,
         );
       }
-      const status = options.allocateStatus
-        ? await options.allocateStatus(offer.template)
-        : undefined;
+      const status = allocateStatus ? await allocateStatus(offer.template) : undefined;
       const credential = buildCredential({
         format: parsed.format,
         issuerDid: options.issuerDid,
@@ -471,6 +495,64 @@ export async function startIssuer(options: IssuerServiceOptions): Promise<Runnin
     },
   });
 
+  app.get<{
+    Params: { listId: string };
+    Querystring: { format?: 'token' | 'bitstring'; purpose?: 'revocation' | 'suspension' };
+  }>(
+    '/status/:listId',
+    {
+      schema: {
+        params: {
+          type: 'object',
+          required: ['listId'],
+          properties: { listId: { type: 'string', maxLength: 100 } },
+        },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            format: { type: 'string', enum: ['token', 'bitstring'] },
+            purpose: { type: 'string', enum: ['revocation', 'suspension'] },
+          },
+        },
+      },
+    },
+    async (request, reply) => {
+      if (!statusList || request.params.listId !== statusList.listId) {
+        throw new DdiError(
+          ErrorCode.NotFound,
+          `this issuer serves no status list ${request.params.listId}`,
+        );
+      }
+      const { view, packed } = await statusList.current();
+      const signed = {
+        owner: options.issuerDid,
+        listId: view.listId,
+        packed,
+        bits: view.bits,
+        signer: options.signingKey.signer,
+        kid: options.signingKey.kid,
+      };
+      const uri = `${issuerUrl}/status/${view.listId}`;
+      const ttl = options.statusTtlSeconds ?? 60;
+      const accept = request.headers.accept ?? '';
+      void reply.header('cache-control', `max-age=${ttl}`);
+      if (request.query.format === 'bitstring' || accept.includes('application/vc+jwt')) {
+        const purpose = request.query.purpose ?? 'revocation';
+        const credential = bitstringStatusListCredential({
+          ...signed,
+          uri: purpose === 'revocation' ? uri : `${uri}?format=bitstring&purpose=${purpose}`,
+          purpose,
+          ttlMs: ttl * 1000,
+        });
+        return reply.type('application/vc+jwt').send(credential);
+      }
+      return reply
+        .type('application/statuslist+jwt')
+        .send(statusListTokenJwt({ ...signed, uri, ttl }));
+    },
+  );
+
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send({
       code: 'notFound',
@@ -478,14 +560,28 @@ export async function startIssuer(options: IssuerServiceOptions): Promise<Runnin
     });
   });
 
-  await app.listen({
-    host: options.host ?? '127.0.0.1',
-    port: options.port ?? 7080,
-  });
+  try {
+    await app.listen({
+      host: options.host ?? '127.0.0.1',
+      port: options.port ?? 7080,
+    });
+  } catch (err) {
+    statusList?.close();
+    throw err;
+  }
   if (!issuerUrl) {
     const { port } = app.server.address() as { port: number };
     const host = options.host && options.host !== '0.0.0.0' ? options.host : '127.0.0.1';
     issuerUrl = `http://${host.includes(':') ? `[${host}]` : host}:${port}`;
   }
-  return { url: issuerUrl, app, store, close: () => app.close() };
+  return {
+    url: issuerUrl,
+    app,
+    store,
+    ...(statusList ? { statusListId: statusList.listId } : {}),
+    close: async () => {
+      await app.close();
+      statusList?.close();
+    },
+  };
 }

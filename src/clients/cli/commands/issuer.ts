@@ -6,7 +6,7 @@ import { DdiError, ErrorCode } from '../../../core/errors.ts';
 import { startIssuer } from '../../../services/issuer/index.ts';
 import { collect, withContext } from '../command-kit.ts';
 import type { CliContext } from '../context.ts';
-import { currentDid } from '../did-keys.ts';
+import { currentDid, ownDidSigner } from '../did-keys.ts';
 import { didArgument } from './gov.ts';
 
 export const DEFAULT_ISSUER_URL = 'http://127.0.0.1:7080';
@@ -64,6 +64,10 @@ export function issuerCommand(): Command {
     .option('--port <port>', 'port (default 7080)', '7080')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--public-url <url>', 'the Credential Issuer Identifier when behind a proxy')
+    .option(
+      '--data-dir <dir>',
+      'keep a status list here: its id (created on the ledger if none) and the index allocator; every credential then gets a random index, served at <url>/status/<listId>',
+    )
     .action(
       withContext(
         async (
@@ -74,6 +78,7 @@ export function issuerCommand(): Command {
             port: string;
             host: string;
             publicUrl?: string;
+            dataDir?: string;
           },
         ) => {
           const did = didArgument(options.issuer);
@@ -95,10 +100,34 @@ export function issuerCommand(): Command {
             host: options.host,
             port,
             ...(options.publicUrl ? { publicUrl: options.publicUrl } : {}),
+            ...(options.dataDir
+              ? {
+                  status: {
+                    dataDir: options.dataDir,
+                    createList: async () =>
+                      ctx.client().createStatusList({
+                        signer: await ownDidSigner(ctx.client(), await ctx.keystore(false), did),
+                      }),
+                  },
+                }
+              : {}),
           });
+          const statusListId = running.statusListId;
           ctx.print(
-            { url: running.url, issuer: did, templates: options.template },
-            () => `ddi issuer ${did} listening on ${running.url} (node ${ctx.nodeUrl})`,
+            {
+              url: running.url,
+              issuer: did,
+              templates: options.template,
+              ...(statusListId ? { statusList: statusListId } : {}),
+            },
+            () => [
+              `ddi issuer ${did} listening on ${running.url} (node ${ctx.nodeUrl})`,
+              ...(statusListId
+                ? [
+                    `status list ${statusListId} at ${running.url}/status/${statusListId}; revoke with: ddi status revoke --issuer ${did} --list ${statusListId} --index N`,
+                  ]
+                : []),
+            ],
           );
           const stop = (): void => {
             void running.close().finally(() => process.exit(0));
