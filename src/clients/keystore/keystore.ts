@@ -1,20 +1,5 @@
-import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
-import { dirname } from 'node:path';
 import { DdiError, ErrorCode } from '../../core/errors.ts';
-import {
-  decryptWithPassphrase,
-  encryptWithPassphrase,
-} from '../../core/keystore/encrypted-envelope.ts';
+import { openEncryptedText, readIfExists, writeEncryptedFile } from './encrypted-file.ts';
 import {
   getKeyType,
   privateKeyFromJwk,
@@ -84,13 +69,7 @@ export class Keystore {
         undefined,
       );
     }
-    let envelope: unknown;
-    try {
-      envelope = JSON.parse(text);
-    } catch {
-      throw new DdiError(ErrorCode.Malformed, `${path} is not a ddi keystore (not JSON)`);
-    }
-    const plaintext = decryptWithPassphrase(envelope, passphrase);
+    const plaintext = openEncryptedText(path, text, passphrase, 'keystore');
     return new Keystore(path, passphrase, parseContents(plaintext, path), text);
   }
 
@@ -193,54 +172,12 @@ export class Keystore {
 
   /** Encrypts and writes the keystore: temp file (0600, fsync'd) renamed over the old one. */
   save(): void {
-    const current = readIfExists(this.path);
-    if (current !== this.loadedText) {
-      throw new DdiError(
-        ErrorCode.Conflict,
-        `${this.path} was changed by another process since it was opened; run the command again`,
-      );
-    }
-    const text = `${JSON.stringify(encryptWithPassphrase(JSON.stringify(this.contents), this.passphrase), null, 2)}\n`;
-    const dir = dirname(this.path);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    const temp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      const fd = openSync(temp, 'wx', 0o600);
-      try {
-        writeSync(fd, text);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(temp, this.path);
-    } catch (err) {
-      rmSync(temp, { force: true });
-      throw err;
-    }
-    syncDirectory(dir);
-    this.loadedText = text;
-  }
-}
-
-function readIfExists(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
-
-/** Makes the rename durable (the directory entry), where the platform allows it. */
-function syncDirectory(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    // Some platforms (Windows) cannot fsync a directory; the rename is still atomic there.
-  } finally {
-    if (fd !== undefined) closeSync(fd);
+    this.loadedText = writeEncryptedFile(
+      this.path,
+      JSON.stringify(this.contents),
+      this.passphrase,
+      this.loadedText,
+    );
   }
 }
 

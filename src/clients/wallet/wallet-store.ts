@@ -1,20 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import {
-  closeSync,
-  fsyncSync,
-  mkdirSync,
-  openSync,
-  readFileSync,
-  renameSync,
-  rmSync,
-  writeSync,
-} from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DdiError, ErrorCode } from '../../core/errors.ts';
-import {
-  decryptWithPassphrase,
-  encryptWithPassphrase,
-} from '../../core/keystore/encrypted-envelope.ts';
+import { openEncryptedText, readIfExists, writeEncryptedFile } from '../keystore/encrypted-file.ts';
 
 /** A credential the wallet holds, exactly as the issuer signed it. */
 export interface StoredCredential {
@@ -47,15 +34,6 @@ export function walletPath(
   return option || env.DDI_WALLET || join(dirname(keystorePath), 'wallet.json');
 }
 
-function readIfExists(path: string): string | undefined {
-  try {
-    return readFileSync(path, 'utf8');
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
-    throw err;
-  }
-}
-
 /**
  * The holder's credentials in one encrypted file. Credentials carry personal data, so they
  * are sealed like keys: the same envelope and passphrase as the keystore, written 0600 and
@@ -76,13 +54,7 @@ export class WalletStore {
       const empty: WalletContents = { format: 'ddi-wallet', version: 1, credentials: [] };
       return new WalletStore(path, passphrase, empty, undefined);
     }
-    let envelope: unknown;
-    try {
-      envelope = JSON.parse(text);
-    } catch {
-      throw new DdiError(ErrorCode.Malformed, `${path} is not a ddi wallet (not JSON)`);
-    }
-    const plaintext = decryptWithPassphrase(envelope, passphrase);
+    const plaintext = openEncryptedText(path, text, passphrase, 'wallet');
     let contents: Partial<WalletContents>;
     try {
       contents = JSON.parse(plaintext) as Partial<WalletContents>;
@@ -129,29 +101,11 @@ export class WalletStore {
 
   /** Encrypts and writes the wallet: temp file (0600, fsync'd) renamed over the old one. */
   save(): void {
-    if (readIfExists(this.path) !== this.loadedText) {
-      throw new DdiError(
-        ErrorCode.Conflict,
-        `${this.path} was changed by another process since it was opened; run the command again`,
-      );
-    }
-    const envelope = encryptWithPassphrase(JSON.stringify(this.contents), this.passphrase);
-    const text = `${JSON.stringify(envelope, null, 2)}\n`;
-    mkdirSync(dirname(this.path), { recursive: true, mode: 0o700 });
-    const temp = `${this.path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
-    try {
-      const fd = openSync(temp, 'wx', 0o600);
-      try {
-        writeSync(fd, text);
-        fsyncSync(fd);
-      } finally {
-        closeSync(fd);
-      }
-      renameSync(temp, this.path);
-    } catch (err) {
-      rmSync(temp, { force: true });
-      throw err;
-    }
-    this.loadedText = text;
+    this.loadedText = writeEncryptedFile(
+      this.path,
+      JSON.stringify(this.contents),
+      this.passphrase,
+      this.loadedText,
+    );
   }
 }
