@@ -216,6 +216,24 @@ static napi_value js_create_public_key(napi_env env, napi_callback_info info) {
   return ext;
 }
 
+/* A key handle argument: 1 with *pkey set when `value` is a handle tagged `tag`, 0 when it
+   is not a handle at all (the caller reads raw key bytes), -1 after throwing a TypeError
+   for a handle of the wrong kind. Shared by sign and verify so both check tags alike. */
+static int key_handle_arg(napi_env env, napi_value value, const napi_type_tag *tag,
+                          const char *wrong_kind, EVP_PKEY **pkey) {
+  napi_valuetype t;
+  napi_typeof(env, value, &t);
+  if (t != napi_external) return 0;
+  bool tagged = false;
+  napi_check_object_type_tag(env, value, tag, &tagged);
+  if (!tagged) {
+    napi_throw_type_error(env, "ERR_DDI_SM2", wrong_kind);
+    return -1;
+  }
+  napi_get_value_external(env, value, (void **)pkey);
+  return 1;
+}
+
 static napi_value js_verify(napi_env env, napi_callback_info info) {
   size_t argc = 4;
   napi_value argv[4];
@@ -230,17 +248,9 @@ static napi_value js_verify(napi_env env, napi_callback_info info) {
 
   EVP_PKEY *pkey = NULL;
   int owned = 0;
-  napi_valuetype t;
-  napi_typeof(env, argv[0], &t);
-  if (t == napi_external) {
-    bool tagged = false;
-    napi_check_object_type_tag(env, argv[0], &PUBKEY_TAG, &tagged);
-    if (!tagged) {
-      napi_throw_type_error(env, "ERR_DDI_SM2", "sm2: not an SM2 public key handle");
-      return NULL;
-    }
-    napi_get_value_external(env, argv[0], (void **)&pkey);
-  } else {
+  int handle = key_handle_arg(env, argv[0], &PUBKEY_TAG, "sm2: not an SM2 public key handle", &pkey);
+  if (handle < 0) return NULL;
+  if (handle == 0) {
     const uint8_t *pub;
     size_t pub_len;
     if (!get_bytes(env, argv[0], &pub, &pub_len) || (pub_len != 33 && pub_len != 65)) {
@@ -322,17 +332,9 @@ static napi_value js_sign(napi_env env, napi_callback_info info) {
 
   EVP_PKEY *pkey = NULL;
   int owned = 0;
-  napi_valuetype t;
-  napi_typeof(env, argv[0], &t);
-  if (t == napi_external) {
-    bool tagged = false;
-    napi_check_object_type_tag(env, argv[0], &PRIVKEY_TAG, &tagged);
-    if (!tagged) {
-      napi_throw_type_error(env, "ERR_DDI_SM2", "sm2: not an SM2 private key handle");
-      return NULL;
-    }
-    napi_get_value_external(env, argv[0], (void **)&pkey);
-  } else {
+  int handle = key_handle_arg(env, argv[0], &PRIVKEY_TAG, "sm2: not an SM2 private key handle", &pkey);
+  if (handle < 0) return NULL;
+  if (handle == 0) {
     const uint8_t *priv;
     size_t priv_len;
     if (!get_bytes(env, argv[0], &priv, &priv_len) || priv_len != SCALAR_LEN) {

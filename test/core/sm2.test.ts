@@ -91,6 +91,18 @@ describe('SM2 backend selection', () => {
     expect(loaded.addon).toBeUndefined();
   });
 
+  it('the native addon refuses a key handle of the wrong kind', () => {
+    const loaded = loadSm2Addon();
+    if (!loaded.addon) return; // no addon built: nothing native to check
+    const priv = loaded.addon.createPrivateKey(A.privateKey);
+    const pub = loaded.addon.createPublicKey(A.publicKey);
+    const empty = new Uint8Array(0);
+    expect(() => loaded.addon.verify(priv as never, empty, new Uint8Array(64), empty)).toThrow(
+      /public key handle/,
+    );
+    expect(() => loaded.addon.sign(pub as never, empty, empty)).toThrow(/private key handle/);
+  });
+
   it('Z_A of the Annex A key matches the vector (backend independent)', () => {
     expect(toHex(sm2UserDigest(A.publicKey, A.userId))).toBe(A.za);
     expect(toHex(sm2UserDigest(A.compressed, utf8(A.userId)))).toBe(A.za);
