@@ -1,17 +1,17 @@
+import { ledgerActions } from '../helpers/ledger-actions.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { DdiError } from '../../src/core/errors.ts';
 import { usccCheckCharacter } from '../../src/core/org/unified-social-credit-code.ts';
-import { signTransaction } from '../../src/ledger/transaction.ts';
 import type { Transaction } from '../../src/ledger/transaction.ts';
 import {
   organizationOfDid,
   readOrganization,
 } from '../../src/ledger/registries/organization-registry.ts';
-import { makeDid, openTestNode, governanceTx } from '../helpers/temp-node.ts';
+import { openTestNode, governanceTx } from '../helpers/temp-node.ts';
 import type { TestDid, TestNode } from '../helpers/temp-node.ts';
 
 let t: TestNode;
+const { by, commit, rejected, newDid } = ledgerActions(() => t);
 let agency: TestDid;
 let otherAgency: TestDid;
 const nonce = () => randomBytes(12).toString('base64url');
@@ -22,28 +22,6 @@ const CODE2 = '12100000400000398' + usccCheckCharacter('12100000400000398');
 
 const gov = (type: string, payload: object, signers?: number[]): Transaction =>
   governanceTx(t, type, payload, signers);
-const by = (d: TestDid, type: string, payload: object) =>
-  signTransaction({ chainId: t.chainId, type, payload }, [
-    { kid: `${d.did}#key-1`, type: d.signing.type, privateKey: d.signing.privateKey },
-  ]);
-
-async function commit(tx: Transaction) {
-  const r = await t.node.submit(tx, { wait: true });
-  expect(r.status).toBe('committed');
-}
-async function rejected(tx: Transaction, code: string) {
-  const err = await t.node.submit(tx, { wait: true }).then(
-    (r) => new Error(JSON.stringify(r)),
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DdiError);
-  expect((err as DdiError).code).toBe(code);
-}
-async function newDid() {
-  const d = makeDid(t.chainId, 'sm2');
-  await commit(d.createTx);
-  return d;
-}
 
 beforeAll(async () => {
   t = await openTestNode();

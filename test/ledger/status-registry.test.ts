@@ -1,3 +1,4 @@
+import { ledgerActions } from '../helpers/ledger-actions.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { DdiError } from '../../src/core/errors.ts';
@@ -19,12 +20,13 @@ import {
   statusOf,
   statusPageKey,
 } from '../../src/ledger/registries/status-registry.ts';
-import { makeDid, openTestNode } from '../helpers/temp-node.ts';
+import { openTestNode } from '../helpers/temp-node.ts';
 import type { TestDid, TestNode, TestRegulator } from '../helpers/temp-node.ts';
 
 const YEAR = 365 * 24 * 3600 * 1000;
 
 let t: TestNode;
+const { by, rejected, newDid, commit } = ledgerActions(() => t);
 let reg: TestRegulator;
 let issuer: TestDid;
 let otherIssuer: TestDid;
@@ -45,35 +47,6 @@ function gov(type: string, payload: object): Transaction {
 }
 
 /** A transaction signed by one DID's key-1. */
-function by(d: TestDid, type: string, payload: object): Transaction {
-  return signTransaction({ chainId: t.chainId, type, payload }, [
-    { kid: `${d.did}#key-1`, type: d.signing.type, privateKey: d.signing.privateKey },
-  ]);
-}
-
-async function commit(tx: Transaction): Promise<{ id: string; height: number }> {
-  const result = await t.node.submit(tx, { wait: true });
-  if (result.status !== 'committed') throw new Error(`not committed: ${JSON.stringify(result)}`);
-  return { id: result.id, height: result.height };
-}
-
-async function rejected(tx: Transaction, code: string): Promise<DdiError> {
-  const root = t.ledger.head().header.stateRoot;
-  const err = await t.node.submit(tx, { wait: true }).then(
-    (r) => new Error(`expected ${code}, got ${JSON.stringify(r)}`),
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DdiError);
-  expect((err as DdiError).code).toBe(code);
-  expect(t.ledger.head().header.stateRoot).toBe(root);
-  return err as DdiError;
-}
-
-async function newDid(): Promise<TestDid> {
-  const d = makeDid(t.chainId, 'ed25519');
-  await commit(d.createTx);
-  return d;
-}
 
 /** Accredits `d` as a credential issuer (by the regulator); returns the accreditation id. */
 async function accreditIssuer(d: TestDid): Promise<string> {
@@ -94,9 +67,9 @@ const set = (d: TestDid, payload: object) => by(d, 'status.set', payload);
 beforeAll(async () => {
   t = await openTestNode();
   reg = t.regulator!;
-  issuer = await newDid();
-  otherIssuer = await newDid();
-  stranger = await newDid();
+  issuer = await newDid('ed25519');
+  otherIssuer = await newDid('ed25519');
+  stranger = await newDid('ed25519');
   await accreditIssuer(issuer);
   await accreditIssuer(otherIssuer);
 });
@@ -133,7 +106,7 @@ describe('status.createList', () => {
   });
 
   it('refuses an issuer whose accreditation is suspended, and accepts it again once reinstated', async () => {
-    const d = await newDid();
+    const d = await newDid('ed25519');
     const acc = await accreditIssuer(d);
     await commit(
       gov('trust.setStatus', { accreditation: acc, previousVersion: 1, status: 'suspended' }),

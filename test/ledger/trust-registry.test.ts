@@ -1,7 +1,6 @@
+import { ledgerActions } from '../helpers/ledger-actions.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
-import { DdiError } from '../../src/core/errors.ts';
-import type { KeyPair } from '../../src/core/keys/key-type.ts';
 import { signTransaction } from '../../src/ledger/transaction.ts';
 import type { Transaction } from '../../src/ledger/transaction.ts';
 import {
@@ -11,7 +10,7 @@ import {
 import type { AccreditationQuery } from '../../src/ledger/registries/trust-registry.ts';
 import { readGovernance } from '../../src/ledger/registries/governance-registry.ts';
 import { readTemplate } from '../../src/ledger/registries/template-registry.ts';
-import { contentFor, makeDid, openTestNode, governanceTx } from '../helpers/temp-node.ts';
+import { contentFor, openTestNode, governanceTx } from '../helpers/temp-node.ts';
 import type { TestDid, TestNode, TestRegulator } from '../helpers/temp-node.ts';
 
 const YEAR = 365 * 24 * 3600 * 1000;
@@ -19,6 +18,7 @@ const DEGREE = 'UniversityDegreeCredential';
 const LICENSE = 'DrivingLicenseCredential';
 
 let t: TestNode;
+const { by, rejected, newDid, commit } = ledgerActions(() => t);
 let reg: TestRegulator;
 const nonce = () => randomBytes(12).toString('base64url');
 
@@ -34,39 +34,6 @@ const gov = (type: string, payload: object, signers?: number[]): Transaction =>
   governanceTx(t, type, payload, signers);
 
 /** A transaction signed by one DID's key-1. */
-function by(d: TestDid, type: string, payload: object, key: KeyPair = d.signing): Transaction {
-  return signTransaction({ chainId: t.chainId, type, payload }, [
-    { kid: `${d.did}#key-1`, type: key.type, privateKey: key.privateKey },
-  ]);
-}
-
-async function commit(tx: Transaction): Promise<{ id: string; height: number; time: number }> {
-  const result = await t.node.submit(tx, { wait: true });
-  if (result.status !== 'committed') throw new Error(`not committed: ${JSON.stringify(result)}`);
-  return {
-    id: result.id,
-    height: result.height,
-    time: t.ledger.blockAt(result.height).header.time,
-  };
-}
-
-async function rejected(tx: Transaction, code: string): Promise<DdiError> {
-  const root = t.ledger.head().header.stateRoot;
-  const err = await t.node.submit(tx, { wait: true }).then(
-    (r) => new Error(`expected ${code}, got ${JSON.stringify(r)}`),
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(DdiError);
-  expect((err as DdiError).code).toBe(code);
-  expect(t.ledger.head().header.stateRoot).toBe(root);
-  return err as DdiError;
-}
-
-async function newDid(): Promise<TestDid> {
-  const d = makeDid(t.chainId, 'sm2');
-  await commit(d.createTx);
-  return d;
-}
 
 const check = (q: Omit<AccreditationQuery, 'at'> & { at?: number }) =>
   checkAccreditation(t.ledger.state, { at: Date.now(), ...q });

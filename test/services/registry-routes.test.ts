@@ -1,11 +1,11 @@
+import { ledgerActions } from '../helpers/ledger-actions.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { usccCheckCharacter } from '../../src/core/org/unified-social-credit-code.ts';
-import { signTransaction } from '../../src/ledger/transaction.ts';
 import type { Transaction } from '../../src/ledger/transaction.ts';
 import { buildHttpServer } from '../../src/services/http/server.ts';
-import { makeDid, openTestNode, governanceTx } from '../helpers/temp-node.ts';
+import { openTestNode, governanceTx } from '../helpers/temp-node.ts';
 import type { TestDid, TestNode } from '../helpers/temp-node.ts';
 
 // Every registry read route over real HTTP, with state built by signed transactions.
@@ -17,6 +17,7 @@ const UNREGISTERED = '12100000400000398' + usccCheckCharacter('12100000400000398
 const nonce = () => randomBytes(12).toString('base64url');
 
 let t: TestNode;
+const { by, newDid, commit } = ledgerActions(() => t);
 let app: FastifyInstance;
 let base: string;
 let authority: TestDid;
@@ -29,21 +30,6 @@ const marks: Record<string, { height: number; time: number }> = {};
 
 const gov = (type: string, payload: object, signers?: number[]): Transaction =>
   governanceTx(t, type, payload, signers);
-const by = (d: TestDid, type: string, payload: object) =>
-  signTransaction({ chainId: t.chainId, type, payload }, [
-    { kid: `${d.did}#key-1`, type: d.signing.type, privateKey: d.signing.privateKey },
-  ]);
-
-async function commit(tx: Transaction): Promise<{ id: string; height: number; time: number }> {
-  const r = await t.node.submit(tx, { wait: true });
-  if (r.status !== 'committed') throw new Error(JSON.stringify(r));
-  return { id: r.id, height: r.height, time: t.ledger.blockAt(r.height).header.time };
-}
-async function newDid(): Promise<TestDid> {
-  const d = makeDid(t.chainId);
-  await commit(d.createTx);
-  return d;
-}
 
 async function get(path: string) {
   const res = await fetch(base + path);
@@ -58,10 +44,10 @@ beforeAll(async () => {
   const address = app.server.address();
   base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
 
-  authority = await newDid();
-  issuer = await newDid();
-  listed = await newDid();
-  org = await newDid();
+  authority = await newDid('ed25519');
+  issuer = await newDid('ed25519');
+  listed = await newDid('ed25519');
+  org = await newDid('ed25519');
   authorityAcc = (
     await commit(
       gov('trust.accredit', {

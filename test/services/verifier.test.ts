@@ -1,3 +1,4 @@
+import { ledgerActions } from '../helpers/ledger-actions.ts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { generateKeyPair, publicKeyToJwk } from '../../src/core/keys/index.ts';
@@ -8,8 +9,6 @@ import {
   decodeSdJwt,
 } from '../../src/core/credentials/sd-jwt/index.ts';
 import { envelopeVcJwt, issueVcJwt, issueVpJwt } from '../../src/core/credentials/vc-jwt/index.ts';
-import { signTransaction } from '../../src/ledger/transaction.ts';
-import type { Transaction } from '../../src/ledger/transaction.ts';
 import { ledgerVerificationContext } from '../../src/services/verifier/ledger-verification-context.ts';
 import { PresentationVerifier } from '../../src/services/verifier/presentation-verifier.ts';
 import { buildHttpServer } from '../../src/services/http/server.ts';
@@ -30,21 +29,13 @@ const CLAIMS = [
 const URI = (listId: string) => `https://issuer.example/status/${listId}`;
 
 let t: TestNode;
+const { by, commit } = ledgerActions(() => t);
 let issuer: TestDid;
 let holder: TestDid;
 let verifier: PresentationVerifier;
 let statusVersion = 1;
 const listId = 'degree-list-1';
 let authorityAcc: string;
-
-async function commit(tx: Transaction): Promise<void> {
-  const r = await t.node.submit(tx, { wait: true });
-  if (r.status !== 'committed') throw new Error(`not committed: ${JSON.stringify(r)}`);
-}
-const by = (d: TestDid, type: string, payload: object) =>
-  signTransaction({ chainId: t.chainId, type, payload }, [
-    { kid: `${d.did}#key-1`, type: d.signing.type, privateKey: d.signing.privateKey },
-  ]);
 
 async function setStatus(index: number, status: number): Promise<void> {
   await commit(
