@@ -1,10 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Keystore } from '../../src/clients/keystore/keystore.ts';
 import type { DidResolutionResult } from '../../src/core/did/index.ts';
-import { DDI_BIN, REPO_ROOT, startNodeProcess, stopGracefully } from '../helpers/node-process.ts';
+import {
+  DDI_BIN,
+  REPO_ROOT,
+  startNodeProcess,
+  stopGracefully,
+  runDdi,
+} from '../helpers/node-process.ts';
+import type { CliRun } from '../helpers/node-process.ts';
 import type { NodeProcess } from '../helpers/node-process.ts';
 import { tempDir } from '../helpers/temp-node.ts';
 
@@ -22,36 +29,16 @@ afterAll(async () => {
   cleanup();
 });
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 /** Runs `ddi …` as a subprocess against the test node and keystore. */
 function ddi(args: string[], env: Record<string, string | undefined> = {}): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [DDI_BIN, ...args],
-      {
-        cwd: REPO_ROOT,
-        env: {
-          PATH: process.env.PATH,
-          HOME: dir,
-          DDI_NODE: node.url,
-          DDI_KEYSTORE: keystore,
-          DDI_PASSPHRASE: PASSPHRASE,
-          ...env,
-        },
-        timeout: 60_000,
-      },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-    child.stdin?.end();
+  return runDdi(args, {
+    HOME: dir,
+    DDI_NODE: node.url,
+    DDI_KEYSTORE: keystore,
+    DDI_PASSPHRASE: PASSPHRASE,
+    ...env,
   });
 }
 

@@ -1,10 +1,10 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { usccCheckCharacter } from '../../src/core/org/unified-social-credit-code.ts';
 import type { Transaction } from '../../src/ledger/transaction.ts';
-import { DDI_BIN, REPO_ROOT, startNodeProcess, stopGracefully } from '../helpers/node-process.ts';
+import { startNodeProcess, stopGracefully, runDdi } from '../helpers/node-process.ts';
+import type { CliRun } from '../helpers/node-process.ts';
 import type { NodeProcess } from '../helpers/node-process.ts';
 import { tempDir } from '../helpers/temp-node.ts';
 
@@ -20,35 +20,15 @@ const DEGREE = 'UniversityDegreeCredential';
 const CODE = '91350100M000200Y4' + usccCheckCharacter('91350100M000200Y4');
 let node: NodeProcess | undefined;
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 /** Runs `ddi …` as a subprocess with the test keystore (and the node, once it runs). */
 function ddi(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = execFile(
-      process.execPath,
-      [DDI_BIN, ...args],
-      {
-        cwd: REPO_ROOT,
-        env: {
-          PATH: process.env.PATH,
-          HOME: dir,
-          DDI_KEYSTORE: keystore,
-          DDI_PASSPHRASE: 'governance walkthrough',
-          ...(node ? { DDI_NODE: node.url } : {}),
-        },
-        timeout: 60_000,
-      },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
-        resolve({ code, stdout, stderr });
-      },
-    );
-    child.stdin?.end();
+  return runDdi(args, {
+    HOME: dir,
+    DDI_KEYSTORE: keystore,
+    DDI_PASSPHRASE: 'governance walkthrough',
+    ...(node ? { DDI_NODE: node.url } : {}),
   });
 }
 

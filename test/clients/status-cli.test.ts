@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { DDI_BIN, REPO_ROOT, startNodeProcess, stopGracefully } from '../helpers/node-process.ts';
+import { startNodeProcess, stopGracefully, runDdi } from '../helpers/node-process.ts';
+import type { CliRun } from '../helpers/node-process.ts';
 import type { NodeProcess } from '../helpers/node-process.ts';
 import { tempDir } from '../helpers/temp-node.ts';
 
@@ -14,40 +14,18 @@ const nodeDir = join(dir, 'node');
 let node: NodeProcess;
 let issuer = '';
 
-interface Run {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 function ddi(args: string[]): Promise<Run> {
-  return new Promise((resolve) => {
-    execFile(
-      process.execPath,
-      [DDI_BIN, ...args],
-      {
-        cwd: REPO_ROOT,
-        env: {
-          PATH: process.env.PATH,
-          HOME: dir,
-          DDI_NODE: node.url,
-          DDI_KEYSTORE: keystore,
-          DDI_PASSPHRASE: 'status walkthrough',
-          // The node process decrypts its development regulator with the runner's passphrase.
-          ...(process.env.DDI_OPERATOR_PASSPHRASE
-            ? { DDI_OPERATOR_PASSPHRASE: process.env.DDI_OPERATOR_PASSPHRASE }
-            : {}),
-        },
-        timeout: 60_000,
-      },
-      (error, stdout, stderr) => {
-        resolve({
-          code: error ? (typeof error.code === 'number' ? error.code : 1) : 0,
-          stdout,
-          stderr,
-        });
-      },
-    );
+  return runDdi(args, {
+    HOME: dir,
+    DDI_NODE: node.url,
+    DDI_KEYSTORE: keystore,
+    DDI_PASSPHRASE: 'status walkthrough',
+    // The node process decrypts its development regulator with the runner's passphrase.
+    ...(process.env.DDI_OPERATOR_PASSPHRASE
+      ? { DDI_OPERATOR_PASSPHRASE: process.env.DDI_OPERATOR_PASSPHRASE }
+      : {}),
   });
 }
 

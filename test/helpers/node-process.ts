@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
@@ -80,5 +80,31 @@ export function stopGracefully(child: ChildProcess): Promise<number | null> {
     if (child.exitCode !== null) return resolveExit(child.exitCode);
     child.once('exit', (code) => resolveExit(code));
     child.kill('SIGTERM');
+  });
+}
+
+/** What a `ddi` subprocess did. */
+export interface CliRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * Runs `ddi …` as a subprocess with only PATH and `env` in its environment (so the runner's
+ * own DDI_* variables never leak in), stdin closed, at most 60 s.
+ */
+export function runDdi(args: string[], env: Record<string, string | undefined>): Promise<CliRun> {
+  return new Promise((resolveRun) => {
+    const child = execFile(
+      process.execPath,
+      [DDI_BIN, ...args],
+      { cwd: REPO_ROOT, env: { PATH: process.env.PATH, ...env }, timeout: 60_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : 1) : 0;
+        resolveRun({ code, stdout, stderr });
+      },
+    );
+    child.stdin?.end();
   });
 }
