@@ -21,6 +21,11 @@ export const ErrorCode = {
   Replay: 'replay',
   /** The signer is not allowed to do this. */
   Unauthorized: 'unauthorized',
+  /**
+   * The caller is known but may not have this (an agency refusing a disclosure without a
+   * regulator's order for that recipient). Such attempts are logged.
+   */
+  Forbidden: 'forbidden',
   /** The DID already exists. */
   Conflict: 'conflict',
   /** The DID has been deactivated; nothing more can change it. */

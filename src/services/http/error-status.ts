@@ -11,6 +11,7 @@ const STATUS: Record<ErrorCode, number> = {
   staleVersion: 409,
   replay: 409,
   unauthorized: 403,
+  forbidden: 403,
   conflict: 409,
   deactivated: 410,
   wrongChain: 400,

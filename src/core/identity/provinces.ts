@@ -1,0 +1,42 @@
+/**
+ * Province-level divisions by the first two digits of a GB/T 2260 division code, as
+ * ISO 3166-2:CN codes. 71 (Taiwan) appears in GB/T 2260; 81-83 are the prefixes of the residence
+ * permits of Hong Kong, Macao and Taiwan residents (83 is Taiwan).
+ */
+export const PROVINCES: Readonly<Record<string, string>> = {
+  '11': 'CN-BJ',
+  '12': 'CN-TJ',
+  '13': 'CN-HE',
+  '14': 'CN-SX',
+  '15': 'CN-NM',
+  '21': 'CN-LN',
+  '22': 'CN-JL',
+  '23': 'CN-HL',
+  '31': 'CN-SH',
+  '32': 'CN-JS',
+  '33': 'CN-ZJ',
+  '34': 'CN-AH',
+  '35': 'CN-FJ',
+  '36': 'CN-JX',
+  '37': 'CN-SD',
+  '41': 'CN-HA',
+  '42': 'CN-HB',
+  '43': 'CN-HN',
+  '44': 'CN-GD',
+  '45': 'CN-GX',
+  '46': 'CN-HI',
+  '50': 'CN-CQ',
+  '51': 'CN-SC',
+  '52': 'CN-GZ',
+  '53': 'CN-YN',
+  '54': 'CN-XZ',
+  '61': 'CN-SN',
+  '62': 'CN-GS',
+  '63': 'CN-QH',
+  '64': 'CN-NX',
+  '65': 'CN-XJ',
+  '71': 'CN-TW',
+  '81': 'CN-HK',
+  '82': 'CN-MO',
+  '83': 'CN-TW',
+};
