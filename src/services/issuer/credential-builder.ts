@@ -30,11 +30,13 @@ export interface BuildCredentialInput {
   issuedAt: number;
   validitySeconds: number;
   status?: StatusAllocation;
+  /** Claims the SD-JWT VC carries in the clear (always shown); the others are disclosable. */
+  plainClaims?: readonly string[];
 }
 
 /**
  * Signs the credential: an SD-JWT VC (vct = the template's credentialType, every claim
- * selectively disclosable, `cnf.jwk` = the holder key) or a vc+jwt whose
+ * selectively disclosable unless named in `plainClaims`, `cnf.jwk` = the holder key) or a vc+jwt whose
  * `credentialSubject.id` is the holder DID. The claims were checked against the template.
  */
 export function buildCredential(input: BuildCredentialInput): string {
@@ -53,7 +55,9 @@ export function buildCredential(input: BuildCredentialInput): string {
     return issueSdJwtVc({
       header: { kid: input.signingKey.kid },
       payload,
-      disclosable: Object.keys(claims).map((name) => [name]),
+      disclosable: Object.keys(claims)
+        .filter((name) => !input.plainClaims?.includes(name))
+        .map((name) => [name]),
       signer: input.signingKey.signer,
     });
   }

@@ -9,6 +9,8 @@ export interface PendingOffer {
   /** When set, only a key proof by this DID's key may redeem it. */
   holder?: string;
   configurationIds: string[];
+  /** Credential lifetime in seconds, when shorter than the issuer's default. */
+  validitySeconds?: number;
   preAuthorizedCode: string;
   /** A one-time code the holder types in (sent to them out of band), if asked for. */
   txCode?: string;
@@ -65,7 +67,10 @@ export class GrantStore {
 
   /** Records a new offer with a fresh pre-authorized code (and tx_code when asked). */
   createOffer(
-    input: Pick<PendingOffer, 'template' | 'claims' | 'holder' | 'configurationIds'>,
+    input: Pick<
+      PendingOffer,
+      'template' | 'claims' | 'holder' | 'configurationIds' | 'validitySeconds'
+    >,
     withTxCode: boolean,
   ): PendingOffer {
     this.sweep();

@@ -1,6 +1,11 @@
 /** OpenID4VCI 1.0 credential issuer service (pre-authorized code flow). */
 export { startIssuer } from './server.ts';
-export type { IssuerServiceOptions, RunningIssuer } from './server.ts';
+export type {
+  IssuedCredentialEvent,
+  IssuerServiceOptions,
+  OfferInput,
+  RunningIssuer,
+} from './server.ts';
 export type { IssuerLedger } from './issuer-ledger.ts';
 export type { IssuerSigningKey, StatusAllocation } from './credential-builder.ts';
 export { buildCredential } from './credential-builder.ts';

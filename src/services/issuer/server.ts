@@ -51,6 +51,34 @@ export interface IssuerServiceOptions {
   /** Lifetime of issued credentials in seconds (default one year). */
   validitySeconds?: number;
   logger?: boolean;
+  /**
+   * Claims of a template that every presentation shows (not selectively disclosable), e.g. a
+   * certificate's assurance level. Default: none; every claim is disclosable.
+   */
+  alwaysDisclosed?: (template: CredentialTemplate) => readonly string[];
+  /** Called after a credential is signed and before it is returned (the status index to keep). */
+  onIssued?: (event: IssuedCredentialEvent) => void | Promise<void>;
+  /** More routes on the same server (an agency's registration API), added before it listens. */
+  routes?: (app: FastifyInstance) => void;
+}
+
+/** What was issued for an offer: where its status lives, so the operator can revoke it. */
+export interface IssuedCredentialEvent {
+  offerId: string;
+  templateId: string;
+  format: string;
+  holder?: string;
+  status?: StatusAllocation;
+}
+
+/** An offer, as the operator makes it over HTTP (`POST /offers`) or in process. */
+export interface OfferInput {
+  template: string;
+  claims: Record<string, unknown>;
+  holder?: string;
+  txCode?: boolean;
+  /** Lifetime of the credential in seconds, when shorter than the issuer's default. */
+  validitySeconds?: number;
 }
 
 /** A running issuer. */
@@ -61,6 +89,8 @@ export interface RunningIssuer {
   store: GrantStore;
   /** The issuer's status list id, when it runs one (`status` option). */
   statusListId?: string;
+  /** Makes an offer as `POST /offers` does, for an operator in the same process. */
+  createOffer(input: OfferInput): Promise<Record<string, unknown>>;
   close(): Promise<void>;
 }
 
@@ -97,12 +127,7 @@ const ddiErrorSchema = {
   },
 } as const;
 
-interface OfferBody {
-  template: string;
-  claims: Record<string, unknown>;
-  holder?: string;
-  txCode?: boolean;
-}
+type OfferBody = Omit<OfferInput, 'validitySeconds'>;
 
 interface TokenBody {
   grant_type: string;
@@ -246,6 +271,59 @@ export async function startIssuer(options: IssuerServiceOptions): Promise<Runnin
     };
   }
 
+  /** The operator's offer: template ours, claims valid, issuer accredited for the type now. */
+  async function createOffer(input: OfferInput): Promise<Record<string, unknown>> {
+    const { claims, holder } = input;
+    const template = await issuerTemplate(input.template);
+    const reserved = Object.keys(claims).filter(
+      (name) => RESERVED_CLAIMS.has(name) || RESERVED_PREFIX.test(name),
+    );
+    if (reserved.length > 0) {
+      throw new DdiError(ErrorCode.Malformed, `claims may not be named ${reserved.join(', ')}`, {
+        errors: reserved.map((name) => ({ path: `/${name}`, message: 'is a reserved name' })),
+      });
+    }
+    const check = compileTemplateSchema(template)(claims);
+    if (!check.valid) {
+      throw new DdiError(
+        ErrorCode.Malformed,
+        `the claims do not match template ${template.id}: ${check.errors
+          .map((e) => `${e.path || '/'} ${e.message}`)
+          .join('; ')}`,
+        { errors: check.errors },
+      );
+    }
+    const refused = await requireAccredited(template);
+    if (refused !== undefined) {
+      throw new DdiError(
+        ErrorCode.Unauthorized,
+        `${options.issuerDid} is not accredited to issue ${template.credentialType} (${refused})`,
+        { reason: refused },
+      );
+    }
+    const offer = store.createOffer(
+      {
+        template,
+        claims,
+        ...(holder !== undefined ? { holder } : {}),
+        ...(input.validitySeconds !== undefined
+          ? { validitySeconds: Math.min(input.validitySeconds, validitySeconds) }
+          : {}),
+        configurationIds: ISSUED_FORMATS.map((f) => configurationId(template.id, f)),
+      },
+      input.txCode === true,
+    );
+    const url = `${issuerUrl}/offers/${offer.id}`;
+    return {
+      id: offer.id,
+      credential_offer_uri: url,
+      offer_uri: credentialOfferUri(url),
+      credential_offer: credentialOffer(offer),
+      expires_at: new Date(offer.expiresAt).toISOString(),
+      ...(offer.txCode !== undefined ? { tx_code: offer.txCode } : {}),
+    };
+  }
+
   app.get('/.well-known/openid-credential-issuer', {
     schema: { response: { 200: { type: 'object', additionalProperties: true } } },
     handler: async () =>
@@ -270,52 +348,7 @@ export async function startIssuer(options: IssuerServiceOptions): Promise<Runnin
       if (token === undefined || !sameSecret(token, options.operatorToken)) {
         throw new DdiError(ErrorCode.Unauthorized, 'offers are made by the issuer operator');
       }
-      const { claims, holder } = request.body;
-      const template = await issuerTemplate(request.body.template);
-      const reserved = Object.keys(claims).filter(
-        (name) => RESERVED_CLAIMS.has(name) || RESERVED_PREFIX.test(name),
-      );
-      if (reserved.length > 0) {
-        throw new DdiError(ErrorCode.Malformed, `claims may not be named ${reserved.join(', ')}`, {
-          errors: reserved.map((name) => ({ path: `/${name}`, message: 'is a reserved name' })),
-        });
-      }
-      const check = compileTemplateSchema(template)(claims);
-      if (!check.valid) {
-        throw new DdiError(
-          ErrorCode.Malformed,
-          `the claims do not match template ${template.id}: ${check.errors
-            .map((e) => `${e.path || '/'} ${e.message}`)
-            .join('; ')}`,
-          { errors: check.errors },
-        );
-      }
-      const refused = await requireAccredited(template);
-      if (refused !== undefined) {
-        throw new DdiError(
-          ErrorCode.Unauthorized,
-          `${options.issuerDid} is not accredited to issue ${template.credentialType} (${refused})`,
-          { reason: refused },
-        );
-      }
-      const offer = store.createOffer(
-        {
-          template,
-          claims,
-          ...(holder !== undefined ? { holder } : {}),
-          configurationIds: ISSUED_FORMATS.map((f) => configurationId(template.id, f)),
-        },
-        request.body.txCode === true,
-      );
-      const url = `${issuerUrl}/offers/${offer.id}`;
-      return reply.code(201).send({
-        id: offer.id,
-        credential_offer_uri: url,
-        offer_uri: credentialOfferUri(url),
-        credential_offer: credentialOffer(offer),
-        expires_at: new Date(offer.expiresAt).toISOString(),
-        ...(offer.txCode !== undefined ? { tx_code: offer.txCode } : {}),
-      });
+      return reply.code(201).send(await createOffer(request.body));
     },
   });
 
@@ -486,7 +519,15 @@ export async function startIssuer(options: IssuerServiceOptions): Promise<Runnin
         claims: offer.claims,
         holder,
         issuedAt: Math.floor(Date.now() / 1000),
-        validitySeconds,
+        validitySeconds: offer.validitySeconds ?? validitySeconds,
+        plainClaims: options.alwaysDisclosed?.(offer.template) ?? [],
+        ...(status ? { status } : {}),
+      });
+      await options.onIssued?.({
+        offerId: offer.id,
+        templateId: offer.template.id,
+        format: parsed.format,
+        ...(holder.did !== undefined ? { holder: holder.did } : {}),
         ...(status ? { status } : {}),
       });
       store.spendAccessToken(accessToken);
@@ -553,6 +594,8 @@ export async function startIssuer(options: IssuerServiceOptions): Promise<Runnin
     },
   );
 
+  options.routes?.(app);
+
   app.setNotFoundHandler((request, reply) => {
     void reply.code(404).send({
       code: 'notFound',
@@ -579,6 +622,7 @@ export async function startIssuer(options: IssuerServiceOptions): Promise<Runnin
     app,
     store,
     ...(statusList ? { statusListId: statusList.listId } : {}),
+    createOffer,
     close: async () => {
       await app.close();
       statusList?.close();
