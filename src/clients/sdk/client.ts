@@ -59,6 +59,19 @@ import { getBlocklistEntry } from './actions/get-blocklist-entry.ts';
 import { getTemplate } from './actions/get-template.ts';
 import { getOrganization } from './actions/get-organization.ts';
 import { getOrganizationOfDid } from './actions/get-organization-of-did.ts';
+import type {
+  FulfilDisclosureParameters,
+  OrderDisclosureParameters,
+  RegisterRealNameParameters,
+} from './actions/real-name.ts';
+import {
+  fulfilDisclosure,
+  getDisclosureOrder,
+  getRealNameBinding,
+  getRealNameBindingOfDid,
+  orderDisclosure,
+  registerRealName,
+} from './actions/real-name.ts';
 import type { CreateStatusListParameters } from './actions/create-status-list.ts';
 import { createStatusList } from './actions/create-status-list.ts';
 import type {
@@ -133,6 +146,15 @@ export function createClient(transport: Transport) {
     getTemplate: (id: string, version?: number) => getTemplate(transport, id, version),
     getOrganization: (uscc: string) => getOrganization(transport, uscc),
     getOrganizationOfDid: (did: string) => getOrganizationOfDid(transport, did),
+    registerRealName: (parameters: RegisterRealNameParameters) =>
+      registerRealName(transport, parameters),
+    orderDisclosure: (parameters: OrderDisclosureParameters) =>
+      orderDisclosure(transport, parameters),
+    fulfilDisclosure: (parameters: FulfilDisclosureParameters) =>
+      fulfilDisclosure(transport, parameters),
+    getRealNameBinding: (commitment: string) => getRealNameBinding(transport, commitment),
+    getRealNameBindingOfDid: (did: string) => getRealNameBindingOfDid(transport, did),
+    getDisclosureOrder: (orderId: string) => getDisclosureOrder(transport, orderId),
 
     createStatusList: (parameters: CreateStatusListParameters) =>
       createStatusList(transport, parameters),

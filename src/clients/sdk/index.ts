@@ -73,6 +73,21 @@ export { getBlocklistEntry } from './actions/get-blocklist-entry.ts';
 export { getTemplate } from './actions/get-template.ts';
 export { getOrganization } from './actions/get-organization.ts';
 export { getOrganizationOfDid } from './actions/get-organization-of-did.ts';
+export {
+  fulfilDisclosure,
+  getDisclosureOrder,
+  getRealNameBinding,
+  getRealNameBindingOfDid,
+  orderDisclosure,
+  prepareOrderDisclosure,
+  prepareRegisterRealName,
+  registerRealName,
+} from './actions/real-name.ts';
+export type {
+  FulfilDisclosureParameters,
+  OrderDisclosureParameters,
+  RegisterRealNameParameters,
+} from './actions/real-name.ts';
 export { createStatusList } from './actions/create-status-list.ts';
 export type {
   CreateStatusListParameters,

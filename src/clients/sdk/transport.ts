@@ -1,3 +1,5 @@
+import type { RealNameBinding } from '../../ledger/registries/real-name-registry.ts';
+import type { DisclosureOrder } from '../../ledger/registries/disclosure-order-registry.ts';
 import type { DidResolutionResult, ResolutionOptions } from '../../core/did/index.ts';
 import type { Block } from '../../ledger/block.ts';
 import type { SubmitStatus } from '../../ledger/ledger-node.ts';
@@ -68,6 +70,12 @@ export interface Transport {
   getOrganization(uscc: string): Promise<OrganizationRecord>;
   /** The organization whose primary DID `did` is. */
   getOrganizationOfDid(did: string): Promise<OrganizationRecord>;
+  /** A person's real-name binding by the agencies' keyed commitment. */
+  getRealNameBinding(commitment: string): Promise<RealNameBinding>;
+  /** The real-name binding of a DID. */
+  getRealNameBindingOfDid(did: string): Promise<RealNameBinding>;
+  /** A regulator's disclosure order. */
+  getDisclosureOrder(orderId: string): Promise<DisclosureOrder>;
   /** A DID's record with Merkle proofs against the node's signed head (for light clients). */
   proveDidRecord(did: string): Promise<{ did: string; proof: StateProofBundle }>;
   /** The trust check with proofs of every registry entry it read (for light clients). */

@@ -313,7 +313,61 @@ export const organizationSchema = {
   },
 } as const;
 
+export const realNameBindingSchema = {
+  $id: 'RealNameBinding',
+  type: 'object',
+  required: ['commitment', 'did', 'agency', 'registered', 'height', 'txId', 'previousDids'],
+  properties: {
+    commitment: { type: 'string', description: "HMAC-SHA-256 under the agencies' network key" },
+    did: { type: 'string', description: "the person's primary DID" },
+    agency: { type: 'string', description: 'the identity verification agency that verified them' },
+    registered: { type: 'integer' },
+    height: { type: 'integer' },
+    txId: { type: 'string' },
+    previousDids: { type: 'array', items: { type: 'string' } },
+  },
+} as const;
+
+export const disclosureOrderSchema = {
+  $id: 'DisclosureOrder',
+  type: 'object',
+  required: [
+    'orderId',
+    'subject',
+    'agency',
+    'recipient',
+    'legalBasis',
+    'caseReference',
+    'issued',
+    'validUntil',
+    'txId',
+  ],
+  properties: {
+    orderId: { type: 'string' },
+    subject: { type: 'string' },
+    agency: { type: 'string' },
+    recipient: { type: 'string' },
+    legalBasis: { type: 'string' },
+    caseReference: { type: 'string' },
+    issued: { type: 'integer' },
+    validUntil: { type: 'integer' },
+    txId: { type: 'string' },
+    fulfilment: {
+      type: 'object',
+      required: ['time', 'height', 'txId', 'responseHash'],
+      properties: {
+        time: { type: 'integer' },
+        height: { type: 'integer' },
+        txId: { type: 'string' },
+        responseHash: { type: 'string' },
+      },
+    },
+  },
+} as const;
+
 export const allSchemas = [
+  realNameBindingSchema,
+  disclosureOrderSchema,
   errorSchema,
   transactionSchema,
   txStatusSchema,

@@ -17,6 +17,7 @@ import { governanceRoutes } from './routes/governance.ts';
 import { trustRoutes } from './routes/trust.ts';
 import { templateRoutes } from './routes/templates.ts';
 import { organizationRoutes } from './routes/organizations.ts';
+import { realNameRoutes } from './routes/real-name.ts';
 import { statusListRoutes } from './routes/status-lists.ts';
 
 export interface HttpServerOptions {
@@ -93,6 +94,7 @@ export async function buildHttpServer(
   trustRoutes(app, node.ledger);
   templateRoutes(app, node.ledger);
   organizationRoutes(app, node.ledger);
+  realNameRoutes(app, node.ledger);
   statusListRoutes(app, node.ledger);
   proofRoutes(app, node.ledger);
   verifierRoutes(

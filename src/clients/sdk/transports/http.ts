@@ -1,3 +1,5 @@
+import type { RealNameBinding } from '../../../ledger/registries/real-name-registry.ts';
+import type { DisclosureOrder } from '../../../ledger/registries/disclosure-order-registry.ts';
 import { DdiError, ErrorCode } from '../../../core/errors.ts';
 import type { DidResolutionResult, ResolutionOptions } from '../../../core/did/index.ts';
 import type { Block } from '../../../ledger/block.ts';
@@ -196,6 +198,17 @@ export function httpTransport(baseUrl: string, options: HttpTransportOptions = {
     async getOrganizationOfDid(did: string) {
       return (await request<OrganizationRecord>('GET', `v1/organizations?${queryString({ did })}`))
         .body;
+    },
+    async getRealNameBinding(commitment: string) {
+      const path = `v1/real-name/commitments/${segment(commitment, 'commitment')}`;
+      return (await request<RealNameBinding>('GET', path)).body;
+    },
+    async getRealNameBindingOfDid(did: string) {
+      return (await request<RealNameBinding>('GET', `v1/real-name?${queryString({ did })}`)).body;
+    },
+    async getDisclosureOrder(orderId: string) {
+      const path = `v1/disclosure-orders/${segment(orderId, 'orderId')}`;
+      return (await request<DisclosureOrder>('GET', path)).body;
     },
     async getStatusList(owner: string, listId: string) {
       const path = `v1/status-lists/${segment(owner, 'owner')}/${segment(listId, 'listId')}`;

@@ -1,3 +1,8 @@
+import {
+  disclosureOrderById,
+  realNameBindingByCommitment,
+  realNameBindingByDid,
+} from '../../../services/registry-queries/real-name-query.ts';
 import { DdiError, ErrorCode } from '../../../core/errors.ts';
 import type { ResolutionOptions } from '../../../core/did/index.ts';
 import type { LedgerNode } from '../../../ledger/ledger-node.ts';
@@ -95,6 +100,15 @@ export function inProcessTransport(node: LedgerNode): Transport {
     },
     async getOrganizationOfDid(did: string) {
       return organizationByDid(node.ledger, did);
+    },
+    async getRealNameBinding(commitment: string) {
+      return realNameBindingByCommitment(node.ledger, commitment);
+    },
+    async getRealNameBindingOfDid(did: string) {
+      return realNameBindingByDid(node.ledger, did);
+    },
+    async getDisclosureOrder(orderId: string) {
+      return disclosureOrderById(node.ledger, orderId);
     },
     async getStatusList(owner: string, listId: string) {
       return statusListView(node.ledger, owner, listId);
