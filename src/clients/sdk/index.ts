@@ -73,6 +73,7 @@ export { getBlocklistEntry } from './actions/get-blocklist-entry.ts';
 export { getTemplate } from './actions/get-template.ts';
 export { getOrganization } from './actions/get-organization.ts';
 export { getOrganizationOfDid } from './actions/get-organization-of-did.ts';
+export { agencyLedgerWriter } from './utils/agency-ledger-writer.ts';
 export {
   fulfilDisclosure,
   getDisclosureOrder,

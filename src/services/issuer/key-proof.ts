@@ -1,8 +1,8 @@
-import { parseDidUrl } from '../../core/did/index.ts';
 import { DdiError } from '../../core/errors.ts';
 import { decodeCompactJwsUnverified, verifyCompactJws } from '../../core/credentials/jws/index.ts';
 import type { JwsHeader, JwsVerificationKey } from '../../core/credentials/jws/index.ts';
-import { publicKeyFromJwk, publicKeyFromMultibase, publicKeyToJwk } from '../../core/keys/index.ts';
+import { publicKeyFromJwk, publicKeyToJwk } from '../../core/keys/index.ts';
+import { authenticationKey } from '../did-auth/authentication-key.ts';
 import type { Jwk } from '../../core/keys/index.ts';
 import type { IssuerLedger } from './issuer-ledger.ts';
 import { OAuthError } from './oauth-error.ts';
@@ -39,34 +39,12 @@ async function keyFromKid(
   kid: string,
   ledger: Pick<IssuerLedger, 'resolveDid'>,
 ): Promise<{ key: JwsVerificationKey; did: string }> {
-  let did: string;
-  let fragment: string | undefined;
   try {
-    ({ did, fragment } = parseDidUrl(kid));
-  } catch {
-    throw invalidProof('kid must be a did:ddi URL naming a key');
-  }
-  if (!did.startsWith('did:ddi:') || !fragment) {
-    throw invalidProof('kid must be a did:ddi URL naming a key');
-  }
-  let resolved;
-  try {
-    resolved = await ledger.resolveDid(did);
+    return await authenticationKey(kid, (did) => ledger.resolveDid(did));
   } catch (err) {
-    if (err instanceof DdiError) throw invalidProof(`cannot resolve ${did}: ${err.message}`);
+    if (err instanceof DdiError && err.code !== 'unavailable') throw invalidProof(err.message);
     throw err;
   }
-  const doc = resolved.didDocument;
-  if (resolved.didDocumentMetadata.deactivated || !doc) {
-    throw invalidProof(`${did} is deactivated`);
-  }
-  // The holder proves control of the DID, so the key must be one it authenticates with.
-  const id = `${did}#${fragment}`;
-  const method = doc.verificationMethod?.find((vm) => vm.id === id);
-  if (!method || !(doc.authentication ?? []).includes(id)) {
-    throw invalidProof(`${kid} is not an authentication key of ${did}`);
-  }
-  return { key: publicKeyFromMultibase(method.publicKeyMultibase), did };
 }
 
 function keyFromJwk(jwk: unknown): JwsVerificationKey {

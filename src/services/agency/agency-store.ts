@@ -1,0 +1,297 @@
+import { createHash } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Database as SqliteDatabase } from 'better-sqlite3';
+import { canonicalJson } from '../../core/encoding/canonical-json.ts';
+import { DdiError, ErrorCode } from '../../core/errors.ts';
+import type { CheckedIdentity } from '../../core/identity/identity-document.ts';
+import type { DataCipher } from './data-cipher.ts';
+import type { AssuranceLevel } from './identity-source.ts';
+
+export const AGENCY_DB_FILE = 'agency.sqlite';
+
+/** A registered person, as the agency keeps them (the identity sealed at rest). */
+export interface PersonRecord {
+  networkId: string;
+  commitment: string;
+  did: string;
+  assurance: AssuranceLevel;
+  registered: number;
+  updated: number;
+}
+
+export interface OrganizationRegistration {
+  uscc: string;
+  did: string;
+  legalRepresentativeNetworkId: string;
+  registered: number;
+}
+
+/** What was issued to whom, and where its status lives (to revoke it later). */
+export interface IssuedCertificate {
+  offerId: string;
+  /** A person's network id or an organization's USCC. */
+  subject: string;
+  templateId: string;
+  format?: string;
+  statusUri?: string;
+  statusIndex?: number;
+  issued?: number;
+}
+
+/** One line of the access log: who touched what, and whether they were let. */
+export interface AccessLogEntry {
+  seq: number;
+  at: number;
+  /** A DID, `operator`, or `anonymous`. */
+  actor: string;
+  action: string;
+  /** A network id, USCC, DID or order id — never a name or a number. */
+  subject: string;
+  outcome: 'allowed' | 'refused';
+  reason?: string;
+  prev: string;
+  hash: string;
+}
+
+const GENESIS_HASH = '0'.repeat(64);
+
+function entryHash(entry: Omit<AccessLogEntry, 'hash'>): string {
+  return createHash('sha256').update(canonicalJson(entry)).digest('hex');
+}
+
+/**
+ * The agency's own store (SQLite, WAL, synchronous FULL): persons and organizations with their
+ * identity sealed under the data key, the certificates issued, single-use challenges, and an
+ * append-only, hash-chained access log. Nothing here goes to the ledger but commitments.
+ */
+export class AgencyStore {
+  private constructor(
+    private readonly db: SqliteDatabase,
+    private readonly cipher: DataCipher,
+  ) {}
+
+  static open(dataDir: string, cipher: DataCipher): AgencyStore {
+    mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+    const db = new Database(join(dataDir, AGENCY_DB_FILE));
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+    db.exec(`
+      CREATE TABLE IF NOT EXISTS persons (
+        network_id TEXT PRIMARY KEY, commitment TEXT NOT NULL UNIQUE, did TEXT NOT NULL,
+        assurance TEXT NOT NULL, sealed BLOB NOT NULL, registered INTEGER NOT NULL,
+        updated INTEGER NOT NULL);
+      CREATE INDEX IF NOT EXISTS persons_did ON persons(did);
+      CREATE TABLE IF NOT EXISTS organizations (
+        uscc TEXT PRIMARY KEY, did TEXT NOT NULL, legal_rep TEXT NOT NULL,
+        sealed BLOB NOT NULL, registered INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS certificates (
+        offer_id TEXT PRIMARY KEY, subject TEXT NOT NULL, template TEXT NOT NULL, format TEXT,
+        status_uri TEXT, status_index INTEGER, issued INTEGER);
+      CREATE INDEX IF NOT EXISTS certificates_subject ON certificates(subject);
+      CREATE TABLE IF NOT EXISTS challenges (nonce TEXT PRIMARY KEY, expires INTEGER NOT NULL);
+      CREATE TABLE IF NOT EXISTS access_log (
+        seq INTEGER PRIMARY KEY, at INTEGER NOT NULL, actor TEXT NOT NULL, action TEXT NOT NULL,
+        subject TEXT NOT NULL, outcome TEXT NOT NULL, reason TEXT, prev TEXT NOT NULL,
+        hash TEXT NOT NULL);
+    `);
+    return new AgencyStore(db, cipher);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  // --- challenges -------------------------------------------------------------------------
+
+  addChallenge(nonce: string, expires: number): void {
+    this.db.prepare('DELETE FROM challenges WHERE expires < ?').run(Date.now());
+    this.db.prepare('INSERT INTO challenges (nonce, expires) VALUES (?, ?)').run(nonce, expires);
+  }
+
+  /** Consumes a challenge: true once, if it was issued and has not expired. */
+  consumeChallenge(nonce: string, now: number): boolean {
+    const row = this.db
+      .prepare('DELETE FROM challenges WHERE nonce = ? RETURNING expires')
+      .get(nonce) as { expires: number } | undefined;
+    return row !== undefined && row.expires >= now;
+  }
+
+  // --- persons ----------------------------------------------------------------------------
+
+  putPerson(record: PersonRecord, identity: CheckedIdentity): void {
+    const sealed = this.cipher.seal(JSON.stringify(identity), `person|${record.networkId}`);
+    this.db
+      .prepare(
+        `INSERT INTO persons (network_id, commitment, did, assurance, sealed, registered, updated)
+         VALUES (@networkId, @commitment, @did, @assurance, @sealed, @registered, @updated)
+         ON CONFLICT(network_id) DO UPDATE SET did = @did, assurance = @assurance,
+           sealed = @sealed, updated = @updated`,
+      )
+      .run({ ...record, sealed });
+  }
+
+  /** The person's record, without opening their identity. */
+  personByNetworkId(networkId: string): PersonRecord | undefined {
+    const row = this.db
+      .prepare(
+        'SELECT network_id, commitment, did, assurance, registered, updated FROM persons WHERE network_id = ?',
+      )
+      .get(networkId) as Record<string, unknown> | undefined;
+    return row ? personOf(row) : undefined;
+  }
+
+  personByDid(did: string): PersonRecord | undefined {
+    const row = this.db
+      .prepare(
+        'SELECT network_id, commitment, did, assurance, registered, updated FROM persons WHERE did = ?',
+      )
+      .get(did) as Record<string, unknown> | undefined;
+    return row ? personOf(row) : undefined;
+  }
+
+  /**
+   * Opens a person's sealed identity. Callers log the access first (`logAccess`): the only
+   * reads are registration checks and regulator-ordered disclosures.
+   */
+  openIdentity(networkId: string): CheckedIdentity {
+    const row = this.db
+      .prepare('SELECT sealed FROM persons WHERE network_id = ?')
+      .get(networkId) as { sealed: Buffer } | undefined;
+    if (!row) throw new DdiError(ErrorCode.NotFound, `no person ${networkId}`);
+    return JSON.parse(this.cipher.open(row.sealed, `person|${networkId}`)) as CheckedIdentity;
+  }
+
+  // --- organizations ----------------------------------------------------------------------
+
+  putOrganization(record: OrganizationRegistration, name: string): void {
+    const sealed = this.cipher.seal(JSON.stringify({ name }), `organization|${record.uscc}`);
+    this.db
+      .prepare(
+        `INSERT INTO organizations (uscc, did, legal_rep, sealed, registered)
+         VALUES (@uscc, @did, @legalRepresentativeNetworkId, @sealed, @registered)
+         ON CONFLICT(uscc) DO UPDATE SET did = @did, legal_rep = @legalRepresentativeNetworkId,
+           sealed = @sealed`,
+      )
+      .run({ ...record, sealed });
+  }
+
+  organization(uscc: string): OrganizationRegistration | undefined {
+    const row = this.db
+      .prepare('SELECT uscc, did, legal_rep, registered FROM organizations WHERE uscc = ?')
+      .get(uscc) as Record<string, unknown> | undefined;
+    return row
+      ? {
+          uscc: row.uscc as string,
+          did: row.did as string,
+          legalRepresentativeNetworkId: row.legal_rep as string,
+          registered: row.registered as number,
+        }
+      : undefined;
+  }
+
+  // --- certificates -----------------------------------------------------------------------
+
+  recordOffer(offerId: string, subject: string, templateId: string): void {
+    this.db
+      .prepare('INSERT INTO certificates (offer_id, subject, template) VALUES (?, ?, ?)')
+      .run(offerId, subject, templateId);
+  }
+
+  /** The status entry of an issued offer (the issuer's hook, before the credential leaves). */
+  recordIssued(offerId: string, format: string, statusUri?: string, statusIndex?: number): void {
+    this.db
+      .prepare(
+        'UPDATE certificates SET format = ?, status_uri = ?, status_index = ?, issued = ? WHERE offer_id = ?',
+      )
+      .run(format, statusUri ?? null, statusIndex ?? null, Date.now(), offerId);
+  }
+
+  certificatesOf(subject: string): IssuedCertificate[] {
+    const rows = this.db
+      .prepare('SELECT * FROM certificates WHERE subject = ? AND issued IS NOT NULL')
+      .all(subject) as Array<Record<string, unknown>>;
+    return rows.map((row) => ({
+      offerId: row.offer_id as string,
+      subject: row.subject as string,
+      templateId: row.template as string,
+      ...(row.format ? { format: row.format as string } : {}),
+      ...(row.status_uri ? { statusUri: row.status_uri as string } : {}),
+      ...(row.status_index !== null ? { statusIndex: row.status_index as number } : {}),
+      ...(row.issued !== null ? { issued: row.issued as number } : {}),
+    }));
+  }
+
+  // --- access log -------------------------------------------------------------------------
+
+  /** Appends to the hash-chained access log (in one transaction with the chain head read). */
+  logAccess(entry: {
+    actor: string;
+    action: string;
+    subject: string;
+    outcome: 'allowed' | 'refused';
+    reason?: string;
+  }): AccessLogEntry {
+    return this.db.transaction(() => {
+      const last = this.db
+        .prepare('SELECT seq, hash FROM access_log ORDER BY seq DESC LIMIT 1')
+        .get() as { seq: number; hash: string } | undefined;
+      const body = {
+        seq: (last?.seq ?? 0) + 1,
+        at: Date.now(),
+        actor: entry.actor,
+        action: entry.action,
+        subject: entry.subject,
+        outcome: entry.outcome,
+        ...(entry.reason ? { reason: entry.reason } : {}),
+        prev: last?.hash ?? GENESIS_HASH,
+      };
+      const full: AccessLogEntry = { ...body, hash: entryHash(body) };
+      this.db
+        .prepare(
+          `INSERT INTO access_log (seq, at, actor, action, subject, outcome, reason, prev, hash)
+           VALUES (@seq, @at, @actor, @action, @subject, @outcome, @reason, @prev, @hash)`,
+        )
+        .run({ reason: null, ...full });
+      return full;
+    })();
+  }
+
+  accessLog(): AccessLogEntry[] {
+    const rows = this.db.prepare('SELECT * FROM access_log ORDER BY seq').all() as Array<
+      Record<string, unknown>
+    >;
+    return rows.map((row) => {
+      const { reason, ...rest } = row;
+      return {
+        ...(rest as unknown as AccessLogEntry),
+        ...(reason ? { reason: reason as string } : {}),
+      };
+    });
+  }
+
+  /** Recomputes the chain; the first broken entry's seq, or undefined if it is whole. */
+  verifyAccessLog(): { ok: true; entries: number } | { ok: false; brokenAt: number } {
+    let prev = GENESIS_HASH;
+    const entries = this.accessLog();
+    for (const entry of entries) {
+      const { hash, ...body } = entry;
+      if (entry.prev !== prev || entryHash(body) !== hash)
+        return { ok: false, brokenAt: entry.seq };
+      prev = hash;
+    }
+    return { ok: true, entries: entries.length };
+  }
+}
+
+function personOf(row: Record<string, unknown>): PersonRecord {
+  return {
+    networkId: row.network_id as string,
+    commitment: row.commitment as string,
+    did: row.did as string,
+    assurance: row.assurance as AssuranceLevel,
+    registered: row.registered as number,
+    updated: row.updated as number,
+  };
+}

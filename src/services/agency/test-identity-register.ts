@@ -1,0 +1,64 @@
+import { readFileSync } from 'node:fs';
+import { DdiError, ErrorCode } from '../../core/errors.ts';
+import type { CheckedIdentity } from '../../core/identity/identity-document.ts';
+import type { AssuranceLevel, IdentitySource, IdentitySourceAnswer } from './identity-source.ts';
+
+/** One person the test register knows. */
+export interface TestRegisterEntry {
+  documentType: string;
+  number: string;
+  name: string;
+  /** Assurance the register reports for this person (default `substantial`). */
+  assurance?: AssuranceLevel;
+  /** Another document of the same person: uniqueness is then about that one. */
+  sameAs?: { documentType: string; number: string; nationality?: string };
+}
+
+/**
+ * TEST DOUBLE for the public-security real-name register: a fixed list of people, matched by
+ * document type, number and name. It stands in for the authoritative source in tests and
+ * demos (`ddi agency start --identity-source test-register:<file.json>`); it must never back
+ * a production agency, and its name says so in every log line and certificate audit.
+ */
+export class TestIdentityRegister implements IdentitySource {
+  readonly name = 'TEST-DOUBLE identity register';
+  private readonly entries: TestRegisterEntry[];
+
+  constructor(entries: readonly TestRegisterEntry[]) {
+    this.entries = [...entries];
+  }
+
+  /** Reads a JSON array of entries. */
+  static fromFile(path: string): TestIdentityRegister {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(readFileSync(path, 'utf8'));
+    } catch (err) {
+      throw new DdiError(
+        ErrorCode.Malformed,
+        `cannot read the test register ${path}: ${String(err)}`,
+      );
+    }
+    if (!Array.isArray(parsed)) {
+      throw new DdiError(ErrorCode.Malformed, 'the test register is a JSON array of people');
+    }
+    return new TestIdentityRegister(parsed as TestRegisterEntry[]);
+  }
+
+  async check(identity: CheckedIdentity): Promise<IdentitySourceAnswer> {
+    const entry = this.entries.find(
+      (e) => e.documentType === identity.documentType && e.number === identity.number,
+    );
+    if (!entry) return { verified: false, reason: 'unknownDocument' };
+    if (entry.name.normalize('NFC') !== identity.name)
+      return { verified: false, reason: 'nameMismatch' };
+    const same = entry.sameAs;
+    return {
+      verified: true,
+      assurance: entry.assurance ?? 'substantial',
+      ...(same
+        ? { personKey: `${same.nationality ?? 'CHN'}:${same.documentType}:${same.number}` }
+        : {}),
+    };
+  }
+}

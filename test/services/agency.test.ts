@@ -1,0 +1,496 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createHash, randomBytes } from 'node:crypto';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { sm3 } from '../../src/core/hash/index.ts';
+import { decodeSdJwt } from '../../src/core/credentials/sd-jwt/index.ts';
+import { canonicalJson } from '../../src/core/encoding/canonical-json.ts';
+import { residentIdentityCheckCharacter } from '../../src/core/identity/resident-identity-number.ts';
+import { usccCheckCharacter } from '../../src/core/org/unified-social-credit-code.ts';
+import {
+  accredit,
+  agencyLedgerWriter,
+  createClient,
+  createStatusList,
+  governanceSigners,
+  httpTransport,
+  orderDisclosure,
+} from '../../src/clients/sdk/index.ts';
+import type {
+  DdiClient,
+  DidSigner,
+  GovernanceSigners,
+  Transport,
+} from '../../src/clients/sdk/index.ts';
+import { presentCredentials, receiveCredential } from '../../src/clients/wallet/index.ts';
+import type { StoredCredential } from '../../src/clients/wallet/index.ts';
+import { buildHttpServer } from '../../src/services/http/server.ts';
+import {
+  ORGANIZATION_CERTIFICATE_TYPE,
+  PERSON_CERTIFICATE_TYPE,
+  startAgency,
+  TestIdentityRegister,
+} from '../../src/services/agency/index.ts';
+import type { RunningAgency, TestRegisterEntry } from '../../src/services/agency/index.ts';
+import { signDidAuthProof } from '../../src/services/did-auth/did-auth-proof.ts';
+import { newDid } from '../helpers/issuer-network.ts';
+import { openTestNode, tempDir } from '../helpers/temp-node.ts';
+import type { TestNode } from '../helpers/temp-node.ts';
+import type { KeyPair } from '../../src/core/keys/index.ts';
+
+type Person = { did: string; signer: DidSigner; keyPair: KeyPair };
+type Verdict = { verified: boolean; reasons: string[]; claims?: Record<string, unknown> };
+
+const YEAR = 365 * 24 * 3600 * 1000;
+const TOKEN = 'agency-operator-token';
+// A person born on 1990-03-07 in Beijing Chaoyang (the check character computed per GB 11643).
+const ID_NUMBER = '11010519900307002' + residentIdentityCheckCharacter('11010519900307002');
+const NAME = '张晓梅';
+const REP_NUMBER = '44030419751120003' + residentIdentityCheckCharacter('44030419751120003');
+const REP_NAME = '陈国栋';
+const USCC = '91440300MA5F00001' + usccCheckCharacter('91440300MA5F00001');
+const REGISTER: TestRegisterEntry[] = [
+  { documentType: 'residentIdentityNumber', number: ID_NUMBER, name: NAME },
+  { documentType: 'residentIdentityNumber', number: REP_NUMBER, name: REP_NAME, assurance: 'high' },
+];
+
+let t: TestNode;
+let api: FastifyInstance;
+let nodeUrl: string;
+let transport: Transport;
+let client: DdiClient;
+let gov: GovernanceSigners;
+const networkKey = randomBytes(32);
+const dirs = [tempDir('ddi-agency-a-'), tempDir('ddi-agency-b-')];
+const agencies: RunningAgency[] = [];
+const agencyDids: Person[] = [];
+
+async function startOneAgency(dataDir: string): Promise<RunningAgency> {
+  const agency = await newDid(client, 'sm2');
+  agencyDids.push(agency);
+  const validUntil = new Date(Date.now() + YEAR);
+  await accredit(transport, {
+    subject: agency.did,
+    role: 'identityVerificationAgency',
+    validUntil,
+    signer: gov,
+  });
+  await accredit(transport, {
+    subject: agency.did,
+    role: 'credentialIssuer',
+    scope: { credentialTypes: [PERSON_CERTIFICATE_TYPE, ORGANIZATION_CERTIFICATE_TYPE] },
+    validUntil,
+    signer: gov,
+  });
+  const running = await startAgency({
+    agencyDid: agency.did,
+    signingKey: {
+      kid: agency.signer.kid,
+      signer: { type: agency.keyPair.type, privateKey: agency.keyPair.privateKey },
+    },
+    ledger: client,
+    writer: agencyLedgerWriter(transport, agency.signer),
+    identitySource: new TestIdentityRegister(REGISTER),
+    networkKey,
+    dataKey: randomBytes(32),
+    dataDir,
+    createStatusList: () => createStatusList(transport, { signer: agency.signer }),
+    operatorToken: TOKEN,
+    port: 0,
+  });
+  await running.service.ensureTemplates();
+  return running;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- replies are read field by field
+type Reply = { status: number; body: Record<string, any> };
+
+async function call(url: string, body: unknown, headers: Record<string, string> = {}) {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
+  return { status: response.status, body: (await response.json()) as Reply['body'] } as Reply;
+}
+
+/** A fresh DID authentication proof for the agency (a challenge, signed). */
+async function proofFor(agency: RunningAgency, who: Person, claims?: Record<string, unknown>) {
+  const challenge = (await call(`${agency.url}/agency/challenges`, {})).body;
+  return signDidAuthProof({
+    kid: who.signer.kid,
+    signer: { type: who.keyPair.type, privateKey: who.keyPair.privateKey },
+    audience: challenge.audience,
+    nonce: challenge.nonce,
+    ...(claims ? { claims } : {}),
+  });
+}
+
+async function registerPerson(agency: RunningAgency, who: Person, evidence: unknown) {
+  return call(`${agency.url}/agency/persons`, { proof: await proofFor(agency, who), evidence });
+}
+
+async function verify(
+  credential: StoredCredential,
+  who: Person,
+  claims: string[],
+): Promise<Verdict> {
+  const request = (
+    await call(`${nodeUrl}/v1/verifier/requests`, {
+      dcql_query: {
+        credentials: [
+          {
+            id: 'id',
+            format: 'dc+sd-jwt',
+            meta: { vct_values: [PERSON_CERTIFICATE_TYPE] },
+            claims: claims.map((c) => ({ path: [c] })),
+          },
+        ],
+      },
+    })
+  ).body as { nonce: string; client_id: string; dcql_query: unknown };
+  const { vp_token } = presentCredentials(request, [credential], () => ({
+    type: who.keyPair.type,
+    privateKey: who.keyPair.privateKey,
+  }));
+  return (
+    await call(`${nodeUrl}/v1/verifier/presentations`, {
+      nonce: request.nonce,
+      format: 'dc+sd-jwt',
+      presentation: vp_token.id![0],
+    })
+  ).body as Verdict;
+}
+
+beforeAll(async () => {
+  t = await openTestNode();
+  api = await buildHttpServer(t.node);
+  await api.listen({ host: '127.0.0.1', port: 0 });
+  nodeUrl = `http://127.0.0.1:${(api.server.address() as { port: number }).port}`;
+  transport = httpTransport(nodeUrl);
+  client = createClient(transport);
+  const r = t.regulator!;
+  gov = governanceSigners(
+    r.did,
+    [0, 1].map((i) => ({ id: `gov-${i + 1}`, keyPair: r.governanceKeys[i]! })),
+  );
+  for (const d of dirs) agencies.push(await startOneAgency(d.dir));
+});
+afterAll(async () => {
+  for (const a of agencies) await a.close();
+  await api.close();
+  await t.close();
+  for (const d of dirs) d.cleanup();
+});
+
+let firstRegistered: Person | undefined;
+let firstCertificate: StoredCredential | undefined;
+async function firstPerson(): Promise<Person> {
+  if (!firstRegistered) throw new Error('the registration test runs first');
+  return firstRegistered;
+}
+
+describe('real-name registration end to end', () => {
+  let person: Person;
+  let certificate: StoredCredential;
+
+  it('registers a person, whose wallet collects a certificate that proves age_over_18 without name or number', async () => {
+    person = await newDid(client, 'ed25519');
+    const { status, body } = await registerPerson(agencies[0]!, person, {
+      documentType: 'residentIdentityNumber',
+      number: ID_NUMBER,
+      name: NAME,
+    });
+    expect(status, JSON.stringify(body)).toBe(201);
+    expect(body).toMatchObject({ did: person.did, assurance: 'substantial', renewal: false });
+    expect(body.networkId).toMatch(/^N[A-Z2-7]{26}$/);
+    expect((await client.getRealNameBindingOfDid(person.did)).agency).toBe(agencyDids[0]!.did);
+
+    certificate = {
+      ...(await receiveCredential({
+        offerUri: body.offer.offer_uri,
+        holder: { kid: person.signer.kid, keyPair: person.keyPair },
+        format: 'dc+sd-jwt',
+      })),
+      id: 'realname',
+    };
+    firstRegistered = person;
+    firstCertificate = certificate;
+    const verdict = await verify(certificate, person, ['age_over_18', 'real_name_verified']);
+    expect(verdict.reasons).toEqual([]);
+    expect(verdict.verified).toBe(true);
+    expect(verdict.claims).toMatchObject({
+      age_over_18: true,
+      real_name_verified: true,
+      assurance_level: 'substantial',
+    });
+    for (const hidden of ['name', 'id_number', 'birth_date', 'network_id', 'gender']) {
+      expect(verdict.claims).not.toHaveProperty(hidden);
+    }
+  });
+
+  it('refuses the same identity number under a second DID, at the same agency and at another', async () => {
+    const second = await newDid(client, 'ed25519');
+    for (const agency of agencies) {
+      const { status, body } = await registerPerson(agency, second, {
+        documentType: 'residentIdentityNumber',
+        number: ID_NUMBER,
+        name: NAME,
+      });
+      expect(status).toBe(409);
+      expect(body.details?.reason).toBe('alreadyRegistered');
+    }
+    await expect(client.getRealNameBindingOfDid(second.did)).rejects.toMatchObject({
+      code: 'notFound',
+    });
+    // The same DID again is a renewal: a new certificate, no second binding.
+    const renewal = await registerPerson(agencies[0]!, person, {
+      documentType: 'residentIdentityNumber',
+      number: ID_NUMBER,
+      name: NAME,
+    });
+    expect(renewal.status).toBe(201);
+    expect(renewal.body.renewal).toBe(true);
+  });
+
+  it('refuses evidence the identity source does not confirm, bad formats, stale or foreign proofs', async () => {
+    const someone = await newDid(client, 'ed25519');
+    const wrongName = await registerPerson(agencies[0]!, someone, {
+      documentType: 'residentIdentityNumber',
+      number: REP_NUMBER,
+      name: '李四',
+    });
+    expect(wrongName.status).toBe(422);
+    expect(wrongName.body.details?.reason).toBe('identityNotVerified');
+    const badCheck = await registerPerson(agencies[0]!, someone, {
+      documentType: 'residentIdentityNumber',
+      number: ID_NUMBER.slice(0, 17) + (ID_NUMBER[17] === '1' ? '2' : '1'),
+      name: NAME,
+    });
+    expect(badCheck.status).toBe(400);
+    // A proof replayed (its challenge used), or made for another agency, or signed by another key.
+    const proof = await proofFor(agencies[0]!, someone);
+    const evidence = {
+      documentType: 'passport',
+      number: 'X1234567',
+      nationality: 'DEU',
+      name: 'A',
+      birthDate: '1990-01-01',
+      gender: 'male',
+    };
+    expect((await call(`${agencies[0]!.url}/agency/persons`, { proof, evidence })).status).toBe(
+      422,
+    );
+    const replay = await call(`${agencies[0]!.url}/agency/persons`, { proof, evidence });
+    expect(replay.status).toBe(422);
+    expect(replay.body.details?.reason).toBe('nonceUnknown');
+    const forB = await proofFor(agencies[1]!, someone);
+    const wrongAudience = await call(`${agencies[0]!.url}/agency/persons`, {
+      proof: forB,
+      evidence,
+    });
+    expect(wrongAudience.body.details?.reason).toBe('audienceMismatch');
+    const [h, p] = (await proofFor(agencies[0]!, someone)).split('.');
+    const forged = await call(`${agencies[0]!.url}/agency/persons`, {
+      proof: `${h}.${p}.${Buffer.alloc(64, 1).toString('base64url')}`,
+      evidence,
+    });
+    expect(forged.status).toBe(401);
+    await expect(client.getRealNameBindingOfDid(someone.did)).rejects.toMatchObject({
+      code: 'notFound',
+    });
+  });
+
+  it('registers an organization with its legal representative; a representative without registration is refused', async () => {
+    const repEvidence = {
+      documentType: 'residentIdentityNumber',
+      number: REP_NUMBER,
+      name: REP_NAME,
+    };
+    const rep = await newDid(client, 'p256');
+    const impostor = await newDid(client, 'p256');
+    const org = await newDid(client, 'sm2');
+    expect((await registerPerson(agencies[1]!, rep, repEvidence)).status).toBe(201);
+    const orgBody = async (who: Person) => ({
+      proof: await proofFor(agencies[1]!, org),
+      uscc: USCC,
+      name: '深圳市示例科技有限公司',
+      legalRepresentative: { proof: await proofFor(agencies[1]!, who), evidence: repEvidence },
+    });
+    // Someone else's DID with the representative's papers: refused, nothing on the ledger.
+    const refused = await call(`${agencies[1]!.url}/agency/organizations`, await orgBody(impostor));
+    expect(refused.status).toBe(403);
+    expect(refused.body.details?.reason).toBe('legalRepresentativeNotVerified');
+    await expect(client.getOrganization(USCC)).rejects.toMatchObject({ code: 'notFound' });
+
+    const { status, body } = await call(
+      `${agencies[1]!.url}/agency/organizations`,
+      await orgBody(rep),
+    );
+    expect(status, JSON.stringify(body)).toBe(201);
+    expect((await client.getOrganization(USCC)).primaryDid).toBe(org.did);
+    const orgCertificate = await receiveCredential({
+      offerUri: body.offer.offer_uri,
+      holder: { kid: org.signer.kid, keyPair: org.keyPair },
+      format: 'dc+sd-jwt',
+    });
+    const repId = (await registerPerson(agencies[1]!, rep, repEvidence)).body.networkId;
+    const claims = decodeSdJwt(orgCertificate.credential).disclosures.map((d) => d.value);
+    expect(claims).toContain(repId);
+    expect(claims).toContain(USCC);
+    expect(JSON.stringify(claims)).not.toContain(REP_NUMBER);
+  });
+});
+
+describe('supervised disclosure', () => {
+  let subject: Person;
+  let police: Person;
+  let bystander: Person;
+  const agency = () => agencies[0]!;
+  const order = async (recipient: string) =>
+    (
+      await orderDisclosure(transport, {
+        subject: subject.did,
+        recipient,
+        legalBasis: '《中华人民共和国刑事诉讼法》第一百三十七条',
+        caseReference: '(2026)京0105刑初123号',
+        validUntil: new Date(Date.now() + 7 * 24 * 3600 * 1000),
+        signer: gov,
+      })
+    ).orderId;
+  const disclose = async (who: Person, orderId: string, claimedOrder = orderId) =>
+    call(`${agency().url}/agency/disclosures`, {
+      orderId,
+      proof: await proofFor(agency(), who, { orderId: claimedOrder }),
+    });
+
+  beforeAll(async () => {
+    subject = await firstPerson();
+    police = await newDid(client, 'sm2');
+    bystander = await newDid(client, 'ed25519');
+  });
+
+  it('answers only the named recipient of an order on the ledger, once, and records the fulfilment', async () => {
+    const withoutOrder = await disclose(police, 'NoSuchOrder123');
+    expect(withoutOrder.status).toBe(403);
+    expect(withoutOrder.body.code).toBe('forbidden');
+    const orderId = await order(police.did);
+    const notRecipient = await disclose(bystander, orderId);
+    expect(notRecipient.status).toBe(403);
+    expect(notRecipient.body.details?.reason).toBe('notRecipient');
+    const proofForOtherOrder = await disclose(police, orderId, 'SomeOtherOrder1');
+    expect(proofForOtherOrder.status).toBe(403);
+
+    const { status, body } = await disclose(police, orderId);
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body.response.identity).toMatchObject({
+      name: NAME,
+      number: ID_NUMBER,
+      birthDate: '1990-03-07',
+    });
+    const recorded = await client.getDisclosureOrder(orderId);
+    expect(recorded.fulfilment?.responseHash).toBe(body.responseHash);
+    expect(createHash('sha256').update(canonicalJson(body.response)).digest('base64url')).toBe(
+      body.responseHash,
+    );
+    const again = await disclose(police, orderId);
+    expect(again.status).toBe(403);
+    expect(again.body.details?.reason).toBe('fulfilled');
+
+    const log = agency().store.accessLog();
+    const refusals = log.filter((e) => e.action === 'disclose' && e.outcome === 'refused');
+    expect(refusals.map((e) => e.actor)).toEqual(
+      expect.arrayContaining([police.did, bystander.did]),
+    );
+    expect(refusals.length).toBeGreaterThanOrEqual(4);
+    expect(log.filter((e) => e.action === 'disclose' && e.outcome === 'allowed')).toHaveLength(1);
+    expect(agency().store.verifyAccessLog()).toEqual({ ok: true, entries: log.length });
+    // No personal data in the log itself.
+    expect(JSON.stringify(log)).not.toContain(NAME);
+    expect(JSON.stringify(log)).not.toContain(ID_NUMBER);
+  });
+});
+
+describe('revocation and the access log', () => {
+  it("revokes a person's certificates on loss; the verifier then says revoked", async () => {
+    const person = await firstPerson();
+    const networkId = agencies[0]!.store.personByDid(person.did)!.networkId;
+    const unauthorized = await call(`${agencies[0]!.url}/agency/revocations`, {
+      subject: networkId,
+      reason: 'lost',
+    });
+    expect(unauthorized.status).toBe(403);
+    const badReason = await call(
+      `${agencies[0]!.url}/agency/revocations`,
+      { subject: networkId, reason: 'bored' },
+      { authorization: `Bearer ${TOKEN}` },
+    );
+    expect(badReason.status).toBe(400);
+    const { status, body } = await call(
+      `${agencies[0]!.url}/agency/revocations`,
+      { subject: networkId, reason: 'lost' },
+      { authorization: `Bearer ${TOKEN}` },
+    );
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body.revoked).toBeGreaterThanOrEqual(1);
+    const verdict = await verify(firstCertificate!, person, ['age_over_18']);
+    expect(verdict.verified).toBe(false);
+    expect(verdict.reasons).toContain('revoked');
+  });
+
+  it('detects a tampered access log', () => {
+    const store = agencies[0]!.store;
+    expect(store.verifyAccessLog().ok).toBe(true);
+    const db = (
+      store as unknown as { db: { prepare(sql: string): { run(...a: unknown[]): void } } }
+    ).db;
+    db.prepare("UPDATE access_log SET actor = 'someone-else' WHERE seq = 2").run();
+    expect(store.verifyAccessLog()).toEqual({ ok: false, brokenAt: 2 });
+  });
+});
+
+describe('privacy: nothing personal on the ledger', () => {
+  it('finds no name, identity number, birth date, nor SHA-256/SM3 of a number in any byte the ledger stored', () => {
+    const numbers = [ID_NUMBER, REP_NUMBER];
+    const needles: Array<[string, Buffer]> = [];
+    const text = (label: string, value: string) =>
+      needles.push([label, Buffer.from(value, 'utf8')]);
+    for (const value of [NAME, REP_NAME, '深圳市示例科技有限公司']) text(`name ${value}`, value);
+    for (const n of numbers) {
+      text(`number ${n}`, n);
+      text(`birth date of ${n}`, n.slice(6, 14));
+      text(`birth date of ${n}`, `${n.slice(6, 10)}-${n.slice(10, 12)}-${n.slice(12, 14)}`);
+      for (const [alg, digest] of [
+        ['sha256', createHash('sha256').update(n).digest()],
+        ['sm3', Buffer.from(sm3(Buffer.from(n)))],
+      ] as const) {
+        needles.push([`${alg}(${n}) raw`, digest]);
+        for (const encoding of ['hex', 'base64', 'base64url'] as const) {
+          text(`${alg}(${n}) ${encoding}`, digest.toString(encoding).replace(/=+$/, ''));
+        }
+        text(`${alg}(${n}) HEX`, digest.toString('hex').toUpperCase());
+      }
+    }
+    const files = readdirSync(t.dataDir, { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile())
+      .map((entry) => join(entry.parentPath, entry.name));
+    expect(files.some((f) => f.endsWith('.sqlite') || f.endsWith('.db'))).toBe(true);
+    let scanned = 0;
+    for (const file of files) {
+      const bytes = readFileSync(file);
+      scanned += bytes.length;
+      for (const [label, needle] of needles) {
+        expect(bytes.includes(needle), `${label} found in ${file}`).toBe(false);
+      }
+    }
+    expect(scanned).toBeGreaterThan(10_000);
+    // The scan can find what it looks for: the agency's own store holds the sealed identity
+    // (not in clear), and its network id appears in the certificate, not on the ledger.
+    const agencyBytes = readFileSync(join(dirs[0]!.dir, 'agency.sqlite'));
+    expect(agencyBytes.includes(Buffer.from(NAME))).toBe(false);
+    expect(
+      Buffer.concat(files.map((f) => readFileSync(f))).includes(Buffer.from(agencyDids[0]!.did)),
+    ).toBe(true);
+  });
+});
