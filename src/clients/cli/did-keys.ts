@@ -105,3 +105,27 @@ export async function ownDidSigner(
 export function keyNamePrefix(did: string): string {
   return did.slice('did:ddi:'.length, 'did:ddi:'.length + 8);
 }
+
+/**
+ * A current `authentication` key of `did` held in the keystore: what proves control of the
+ * DID to an issuer, an agency or a verifier (the ledger's invocation keys sign transactions).
+ */
+export async function authenticationSigner(
+  client: DdiClient,
+  store: Keystore,
+  did: string,
+): Promise<DidSigner> {
+  const { content } = await currentDid(client, did);
+  const record = store.did(did);
+  for (const fragment of content.authentication ?? []) {
+    const name = record?.signingKeys[fragment];
+    const method = content.verificationMethod.find((vm) => vm.id === fragment);
+    if (name !== undefined && store.key(name)?.publicKeyMultibase === method?.publicKeyMultibase) {
+      return didSigner(did, fragment, store.keyPair(name));
+    }
+  }
+  throw new DdiError(
+    ErrorCode.UnknownKey,
+    `the keystore holds no current authentication key of ${did}`,
+  );
+}

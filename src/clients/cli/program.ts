@@ -11,6 +11,7 @@ import { trustCommand } from './commands/trust.ts';
 import { templateCommand } from './commands/template.ts';
 import { orgCommand } from './commands/org.ts';
 import { issuerCommand } from './commands/issuer.ts';
+import { agencyCommand } from './commands/agency.ts';
 import { walletCommand } from './commands/wallet.ts';
 import { statusCommand } from './commands/status.ts';
 import { DEFAULT_NODE_URL } from './context.ts';
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
     statusCommand(),
     issuerCommand(),
     walletCommand(),
+    agencyCommand(),
   ]) {
     program.addCommand(command);
   }

@@ -70,6 +70,7 @@ import {
   getRealNameBinding,
   getRealNameBindingOfDid,
   orderDisclosure,
+  prepareOrderDisclosure,
   registerRealName,
 } from './actions/real-name.ts';
 import type { CreateStatusListParameters } from './actions/create-status-list.ts';
@@ -150,6 +151,8 @@ export function createClient(transport: Transport) {
       registerRealName(transport, parameters),
     orderDisclosure: (parameters: OrderDisclosureParameters) =>
       orderDisclosure(transport, parameters),
+    prepareOrderDisclosure: (parameters: OrderDisclosureParameters) =>
+      prepareOrderDisclosure(transport, parameters),
     fulfilDisclosure: (parameters: FulfilDisclosureParameters) =>
       fulfilDisclosure(transport, parameters),
     getRealNameBinding: (commitment: string) => getRealNameBinding(transport, commitment),

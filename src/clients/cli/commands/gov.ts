@@ -87,6 +87,55 @@ export function govCommand(): Command {
     }),
   );
 
+  withGovernanceSigningOptions(
+    gov
+      .command('order-disclosure')
+      .description(
+        'order the agency that verified a DID to identify its holder to one recipient (supervised disclosure)',
+      )
+      .argument('<did>', 'the DID whose holder is to be identified')
+      .requiredOption('--recipient <did>', 'the one DID the agency answers (a court, the police)')
+      .requiredOption('--legal-basis <text>', 'the law the order rests on (no personal data)')
+      .requiredOption('--case <reference>', 'the case reference (no personal data)')
+      .option('--valid-until <time>', 'until when the agency may act on it (≤ 90 days)', '30d')
+      .option('--order-id <id>', 'the order id (default: random)'),
+  ).action(
+    withContext(
+      async (
+        ctx,
+        did: string,
+        options: GovernanceSigningOptions & {
+          recipient: string;
+          legalBasis: string;
+          case: string;
+          validUntil: string;
+          orderId?: string;
+        },
+      ) => {
+        const subject = didArgument(did);
+        const orderId = options.orderId ?? randomBytes(12).toString('base64url');
+        const parameters = {
+          orderId,
+          subject,
+          recipient: didArgument(options.recipient),
+          legalBasis: options.legalBasis,
+          caseReference: options.case,
+          validUntil: new Date(parseTimeOrDuration(options.validUntil, '--valid-until')),
+        };
+        const outcome = await signWithGovernanceKeys(ctx, options, (signer) =>
+          ctx.client().prepareOrderDisclosure({ ...parameters, signer }),
+        );
+        printGovernanceOutcome(ctx, outcome, options.out, () => ({
+          value: { orderId, subject, recipient: parameters.recipient },
+          human: orderId,
+        }));
+        if (outcome.submitted) {
+          ctx.note(`ordered disclosure ${orderId} of ${subject} (${blockNote(outcome.result)})`);
+        }
+      },
+    ),
+  );
+
   for (const [verb, status, what] of [
     ['suspend', 'suspended', 'suspend an accreditation (reinstate may follow)'],
     ['reinstate', 'active', 'reinstate a suspended accreditation'],

@@ -15,7 +15,7 @@ import {
 import type { CredentialSummary } from '../../wallet/index.ts';
 import { withContext } from '../command-kit.ts';
 import type { CliContext } from '../context.ts';
-import { currentDid } from '../did-keys.ts';
+import { authenticationSigner } from '../did-keys.ts';
 import { didArgument } from './gov.ts';
 
 async function openWallet(ctx: CliContext): Promise<WalletStore> {
@@ -81,29 +81,10 @@ export function walletCommand(): Command {
         ) => {
           const keys = await ctx.keystore(false);
           const did = holderDid(keys, options.holder);
-          const { content } = await currentDid(ctx.client(), did);
-          const record = keys.did(did);
-          // An authentication key: the issuer checks the proof against the DID's authentication keys.
-          const fragment = (content.authentication ?? []).find((f) => {
-            const name = record?.signingKeys[f];
-            const method = content.verificationMethod.find((vm) => vm.id === f);
-            return (
-              name !== undefined &&
-              keys.key(name)?.publicKeyMultibase === method?.publicKeyMultibase
-            );
-          });
-          if (fragment === undefined) {
-            throw new DdiError(
-              ErrorCode.UnknownKey,
-              `the keystore holds no current authentication key of ${did}`,
-            );
-          }
+          const holder = await authenticationSigner(ctx.client(), keys, did);
           const received = await receiveCredential({
             offerUri,
-            holder: {
-              kid: `${did}#${fragment}`,
-              keyPair: keys.keyPair(record!.signingKeys[fragment]!),
-            },
+            holder: { kid: holder.kid, keyPair: holder.keyPair },
             ...(options.format ? { format: options.format } : {}),
             ...(options.txCode ? { txCode: options.txCode } : {}),
           });
