@@ -1,6 +1,6 @@
 /** OpenID4VCI 1.0 credential issuer service (pre-authorized code flow). */
 export { startIssuer } from './server.ts';
-export type { IssuerServiceOptions, RunningIssuer } from './server.ts';
+export type { IssuedCredential, IssuerServiceOptions, RunningIssuer } from './server.ts';
 export type { IssuerLedger } from './issuer-ledger.ts';
 export type { IssuerSigningKey, StatusAllocation } from './credential-builder.ts';
 export { buildCredential } from './credential-builder.ts';
@@ -21,5 +21,9 @@ export {
   parseCredentialOfferUri,
   PRE_AUTHORIZED_GRANT,
 } from './offer-uri.ts';
-export { openIssuerStatusList, STATUS_LIST_FILE } from './issuer-status.ts';
-export type { IssuerStatusList, IssuerStatusOptions } from './issuer-status.ts';
+export {
+  DEFAULT_STATUS_FILL_LIMIT,
+  openIssuerStatusList,
+  STATUS_LIST_FILE,
+} from './issuer-status.ts';
+export type { IssuedStatusEntry, IssuerStatusList, IssuerStatusOptions } from './issuer-status.ts';

@@ -40,6 +40,11 @@ export interface IssuerServiceOptions {
    * serves the list at `GET /status/<listId>`. Ignored when `allocateStatus` is given.
    */
   status?: IssuerStatusOptions;
+  /**
+   * Called once per credential handed out, after it is signed: what the operator needs to
+   * revoke or suspend it later (the status list entry) and which offer it answered.
+   */
+  onIssued?: (issued: IssuedCredential) => void;
   /** Seconds a verifier may cache the served status list (default 60). */
   statusTtlSeconds?: number;
   host?: string;
@@ -53,14 +58,27 @@ export interface IssuerServiceOptions {
   logger?: boolean;
 }
 
+/** A credential the issuer handed out (no claim values: those stay with the holder). */
+export interface IssuedCredential {
+  offerId: string;
+  format: string;
+  credentialType: string;
+  /** The holder DID, when its key proof named a did:ddi key (else only a JWK is bound). */
+  holder?: string;
+  /** Its status list entry, when the issuer allocates them. */
+  status?: StatusAllocation & { listId?: string };
+}
+
 /** A running issuer. */
 export interface RunningIssuer {
   /** The Credential Issuer Identifier. */
   url: string;
   app: FastifyInstance;
   store: GrantStore;
-  /** The issuer's status list id, when it runs one (`status` option). */
+  /** The issuer's current status list id at start, when it runs its own (`status` option). */
   statusListId?: string;
+  /** Its status lists (current and older), when it runs its own. */
+  statusList?: IssuerStatusList;
   close(): Promise<void>;
 }
 
@@ -138,7 +156,9 @@ export async function startIssuer(options: IssuerServiceOptions): Promise<Runnin
   const validitySeconds = options.validitySeconds ?? 365 * 24 * 3600;
   let issuerUrl = options.publicUrl?.replace(/\/$/, '') ?? '';
   let statusList: IssuerStatusList | undefined;
-  let allocateStatus = options.allocateStatus;
+  let allocateStatus:
+    ((template: CredentialTemplate) => Promise<IssuedCredential['status']>) | undefined =
+    options.allocateStatus;
   if (!allocateStatus && options.status) {
     const getStatusList = options.ledger.getStatusList?.bind(options.ledger);
     if (!getStatusList) {
@@ -146,10 +166,10 @@ export async function startIssuer(options: IssuerServiceOptions): Promise<Runnin
     }
     const list = await openIssuerStatusList(options.issuerDid, options.status, getStatusList);
     statusList = list;
-    allocateStatus = async () => ({
-      uri: `${issuerUrl}/status/${list.listId}`,
-      idx: await list.allocate(),
-    });
+    allocateStatus = async () => {
+      const { listId, idx } = await list.allocate();
+      return { uri: `${issuerUrl}/status/${listId}`, idx, listId };
+    };
   }
 
   const app = Fastify({
@@ -487,9 +507,16 @@ export async function startIssuer(options: IssuerServiceOptions): Promise<Runnin
         holder,
         issuedAt: Math.floor(Date.now() / 1000),
         validitySeconds,
-        ...(status ? { status } : {}),
+        ...(status ? { status: { uri: status.uri, idx: status.idx } } : {}),
       });
       store.spendAccessToken(accessToken);
+      options.onIssued?.({
+        offerId: offer.id,
+        format: parsed.format,
+        credentialType: offer.template.credentialType,
+        ...(holder.did !== undefined ? { holder: holder.did } : {}),
+        ...(status ? { status } : {}),
+      });
       void reply.header('cache-control', 'no-store');
       return { credentials: [{ credential }] };
     },
@@ -518,13 +545,13 @@ export async function startIssuer(options: IssuerServiceOptions): Promise<Runnin
       },
     },
     async (request, reply) => {
-      if (!statusList || request.params.listId !== statusList.listId) {
+      if (!statusList) {
         throw new DdiError(
           ErrorCode.NotFound,
           `this issuer serves no status list ${request.params.listId}`,
         );
       }
-      const { view, packed } = await statusList.current();
+      const { view, packed } = await statusList.read(request.params.listId);
       const signed = {
         owner: options.issuerDid,
         listId: view.listId,
@@ -578,7 +605,7 @@ export async function startIssuer(options: IssuerServiceOptions): Promise<Runnin
     url: issuerUrl,
     app,
     store,
-    ...(statusList ? { statusListId: statusList.listId } : {}),
+    ...(statusList ? { statusListId: statusList.listId, statusList } : {}),
     close: async () => {
       await app.close();
       statusList?.close();
