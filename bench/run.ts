@@ -6,7 +6,9 @@
  * DID creates committed by an embedded node over HTTP; resolution vs a trivial route on the
  * same server; resolution latency with 10k and 1M DIDs in state.
  * Node and load generator share this machine's 2 cores.
- * BENCH_QUICK=1 shrinks every section (a smoke run).
+ * BENCH_QUICK=1 shrinks every section (a smoke run). BENCH_ONLY=<section,…> runs only those
+ * sections: primitives, merkle, trust, sd-jwt, verdict, commits, scale, network (e.g.
+ * `BENCH_ONLY=sd-jwt npm run bench` for the credential verification rates alone).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -23,6 +25,23 @@ import { runLoad } from './http-load.ts';
 import { startNodeProcess, stopGracefully } from '../test/helpers/node-process.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
+const SECTIONS = [
+  'primitives',
+  'merkle',
+  'trust',
+  'sd-jwt',
+  'verdict',
+  'commits',
+  'scale',
+  'network',
+];
+const only = process.env.BENCH_ONLY?.split(',').map((s) => s.trim());
+const unknownSections = only?.filter((s) => !SECTIONS.includes(s)) ?? [];
+if (unknownSections.length > 0) {
+  throw new Error(`BENCH_ONLY: no section ${unknownSections.join(', ')} (${SECTIONS.join(', ')})`);
+}
+/** Whether a section runs: all of them, or those BENCH_ONLY names. */
+const runs = (section: string): boolean => !only || only.includes(section);
 const rows: Array<[string, string]> = [];
 const fmt = (n: number, digits = 0) => n.toLocaleString('en-US', { maximumFractionDigits: digits });
 function report(name: string, value: string): void {
@@ -124,20 +143,35 @@ async function main(): Promise<void> {
   console.log(
     `ddi bench — node ${process.version}, ${new Date().toISOString()}${quick ? ' (quick)' : ''}\n`,
   );
-  for (const p of await benchPrimitives()) report(`primitive: ${p.name}`, `${fmt(p.opsPerSec)} /s`);
-  for (const m of await benchMerkle()) report(m.name, `${fmt(m.value, 1)} ${m.unit}`);
-  for (const m of await benchTrust(quick ? 500 : 2000)) report(m.name, `${fmt(m.value)} ${m.unit}`);
-  for (const m of await benchSdJwt()) report(m.name, `${fmt(m.value, 2)} ${m.unit}`);
-  for (const m of await benchVerdict()) report(m.name, `${fmt(m.value)} ${m.unit}`);
+  if (runs('primitives')) {
+    for (const p of await benchPrimitives())
+      report(`primitive: ${p.name}`, `${fmt(p.opsPerSec)} /s`);
+  }
+  if (runs('merkle')) {
+    for (const m of await benchMerkle()) report(m.name, `${fmt(m.value, 1)} ${m.unit}`);
+  }
+  if (runs('trust')) {
+    for (const m of await benchTrust(quick ? 500 : 2000))
+      report(m.name, `${fmt(m.value)} ${m.unit}`);
+  }
+  if (runs('sd-jwt')) {
+    for (const m of await benchSdJwt()) report(m.name, `${fmt(m.value, 2)} ${m.unit}`);
+  }
+  if (runs('verdict')) {
+    for (const m of await benchVerdict()) report(m.name, `${fmt(m.value)} ${m.unit}`);
+  }
+  if (!runs('commits') && !runs('scale') && !runs('network')) return;
   const dir = mkdtempSync(join(tmpdir(), 'ddi-bench-'));
   try {
-    await benchCommits(dir);
-    const small = await benchResolutionAtScale(dir, 10_000);
-    const large = await benchResolutionAtScale(dir, quick ? 100_000 : 1_000_000);
-    report('resolution p99 ratio, large state vs 10k', `${fmt(large / small, 2)}x`);
-    if (process.env.BENCH_SKIP_NETWORK === '1') {
+    if (runs('commits')) await benchCommits(dir);
+    if (runs('scale')) {
+      const small = await benchResolutionAtScale(dir, 10_000);
+      const large = await benchResolutionAtScale(dir, quick ? 100_000 : 1_000_000);
+      report('resolution p99 ratio, large state vs 10k', `${fmt(large / small, 2)}x`);
+    }
+    if (runs('network') && process.env.BENCH_SKIP_NETWORK === '1') {
       report('networked case', 'skipped (BENCH_SKIP_NETWORK=1)');
-    } else {
+    } else if (runs('network')) {
       for (const r of await benchNetworked(join(dir, 'network'), quick ? 1500 : 20_000))
         report(r.name, r.value);
     }

@@ -86,6 +86,11 @@ export class CliContext {
     if (lines.length) this.stdout.write(`${lines.join('\n')}\n`);
   }
 
+  /** One event of a long-running command: one JSON line with --json (JSON Lines), else `human()`. */
+  printEvent(value: unknown, human: () => string): void {
+    this.stdout.write(`${this.json ? JSON.stringify(value) : human()}\n`);
+  }
+
   /** A side note for people (stderr), never mixed into machine output. */
   note(message: string): void {
     if (!this.json) this.stderr.write(`${message}\n`);

@@ -1,7 +1,7 @@
 /** OpenID4VCI 1.0 credential issuer service (pre-authorized code flow). */
 export { startIssuer } from './server.ts';
 export type {
-  IssuedCredentialEvent,
+  IssuedCredential,
   IssuerServiceOptions,
   OfferInput,
   RunningIssuer,
@@ -26,5 +26,9 @@ export {
   parseCredentialOfferUri,
   PRE_AUTHORIZED_GRANT,
 } from './offer-uri.ts';
-export { openIssuerStatusList, STATUS_LIST_FILE } from './issuer-status.ts';
-export type { IssuerStatusList, IssuerStatusOptions } from './issuer-status.ts';
+export {
+  DEFAULT_STATUS_FILL_LIMIT,
+  openIssuerStatusList,
+  STATUS_LIST_FILE,
+} from './issuer-status.ts';
+export type { IssuedStatusEntry, IssuerStatusList, IssuerStatusOptions } from './issuer-status.ts';

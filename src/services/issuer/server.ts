@@ -40,6 +40,11 @@ export interface IssuerServiceOptions {
    * serves the list at `GET /status/<listId>`. Ignored when `allocateStatus` is given.
    */
   status?: IssuerStatusOptions;
+  /**
+   * Called once per credential handed out, after it is signed: what the operator needs to
+   * revoke or suspend it later (the status list entry) and which offer it answered.
+   */
+  onIssued?: (issued: IssuedCredential) => unknown;
   /** Seconds a verifier may cache the served status list (default 60). */
   statusTtlSeconds?: number;
   host?: string;
@@ -56,19 +61,8 @@ export interface IssuerServiceOptions {
    * certificate's assurance level. Default: none; every claim is disclosable.
    */
   alwaysDisclosed?: (template: CredentialTemplate) => readonly string[];
-  /** Called after a credential is signed and before it is returned (the status index to keep). */
-  onIssued?: (event: IssuedCredentialEvent) => void | Promise<void>;
   /** More routes on the same server (an agency's registration API), added before it listens. */
   routes?: (app: FastifyInstance) => void;
-}
-
-/** What was issued for an offer: where its status lives, so the operator can revoke it. */
-export interface IssuedCredentialEvent {
-  offerId: string;
-  templateId: string;
-  format: string;
-  holder?: string;
-  status?: StatusAllocation;
 }
 
 /** An offer, as the operator makes it over HTTP (`POST /offers`) or in process. */
@@ -81,14 +75,28 @@ export interface OfferInput {
   validitySeconds?: number;
 }
 
+/** A credential the issuer handed out (no claim values: those stay with the holder). */
+export interface IssuedCredential {
+  offerId: string;
+  format: string;
+  credentialType: string;
+  templateId: string;
+  /** The holder DID, when its key proof named a did:ddi key (else only a JWK is bound). */
+  holder?: string;
+  /** Its status list entry, when the issuer allocates them. */
+  status?: StatusAllocation & { listId?: string };
+}
+
 /** A running issuer. */
 export interface RunningIssuer {
   /** The Credential Issuer Identifier. */
   url: string;
   app: FastifyInstance;
   store: GrantStore;
-  /** The issuer's status list id, when it runs one (`status` option). */
+  /** The issuer's current status list id at start, when it runs its own (`status` option). */
   statusListId?: string;
+  /** Its status lists (current and older), when it runs its own. */
+  statusList?: IssuerStatusList;
   /** Makes an offer as `POST /offers` does, for an operator in the same process. */
   createOffer(input: OfferInput): Promise<Record<string, unknown>>;
   close(): Promise<void>;
@@ -163,7 +171,9 @@ export async function startIssuer(options: IssuerServiceOptions): Promise<Runnin
   const validitySeconds = options.validitySeconds ?? 365 * 24 * 3600;
   let issuerUrl = options.publicUrl?.replace(/\/$/, '') ?? '';
   let statusList: IssuerStatusList | undefined;
-  let allocateStatus = options.allocateStatus;
+  let allocateStatus:
+    ((template: CredentialTemplate) => Promise<IssuedCredential['status']>) | undefined =
+    options.allocateStatus;
   if (!allocateStatus && options.status) {
     const getStatusList = options.ledger.getStatusList?.bind(options.ledger);
     if (!getStatusList) {
@@ -171,10 +181,10 @@ export async function startIssuer(options: IssuerServiceOptions): Promise<Runnin
     }
     const list = await openIssuerStatusList(options.issuerDid, options.status, getStatusList);
     statusList = list;
-    allocateStatus = async () => ({
-      uri: `${issuerUrl}/status/${list.listId}`,
-      idx: await list.allocate(),
-    });
+    allocateStatus = async () => {
+      const { listId, idx } = await list.allocate();
+      return { uri: `${issuerUrl}/status/${listId}`, idx, listId };
+    };
   }
 
   const app = Fastify({
@@ -521,12 +531,14 @@ export async function startIssuer(options: IssuerServiceOptions): Promise<Runnin
         issuedAt: Math.floor(Date.now() / 1000),
         validitySeconds: offer.validitySeconds ?? validitySeconds,
         plainClaims: options.alwaysDisclosed?.(offer.template) ?? [],
-        ...(status ? { status } : {}),
+        ...(status ? { status: { uri: status.uri, idx: status.idx } } : {}),
       });
+      // Before the credential leaves: an operator that must record the entry (an agency) can.
       await options.onIssued?.({
         offerId: offer.id,
-        templateId: offer.template.id,
         format: parsed.format,
+        credentialType: offer.template.credentialType,
+        templateId: offer.template.id,
         ...(holder.did !== undefined ? { holder: holder.did } : {}),
         ...(status ? { status } : {}),
       });
@@ -559,13 +571,13 @@ export async function startIssuer(options: IssuerServiceOptions): Promise<Runnin
       },
     },
     async (request, reply) => {
-      if (!statusList || request.params.listId !== statusList.listId) {
+      if (!statusList) {
         throw new DdiError(
           ErrorCode.NotFound,
           `this issuer serves no status list ${request.params.listId}`,
         );
       }
-      const { view, packed } = await statusList.current();
+      const { view, packed } = await statusList.read(request.params.listId);
       const signed = {
         owner: options.issuerDid,
         listId: view.listId,
@@ -621,7 +633,7 @@ export async function startIssuer(options: IssuerServiceOptions): Promise<Runnin
     url: issuerUrl,
     app,
     store,
-    ...(statusList ? { statusListId: statusList.listId } : {}),
+    ...(statusList ? { statusListId: statusList.listId, statusList } : {}),
     createOffer,
     close: async () => {
       await app.close();

@@ -12,6 +12,8 @@ export interface StatusListRef {
   listId: string;
   /** Entries in the list (the ledger record's `size`). */
   size: number;
+  /** How many indexes to hand out at most (default `size`): an issuer keeps its lists sparse. */
+  capacity?: number;
 }
 
 /** Random draws before falling back to a pick among the free indexes (a nearly full list). */
@@ -58,22 +60,31 @@ export class StatusIndexAllocator {
     return new StatusIndexAllocator(db);
   }
 
-  /** A free index of `list`, chosen uniformly at random and recorded; `conflict` when the list is full. */
+  /**
+   * A free index of `list`, chosen uniformly at random among all `size` entries and recorded;
+   * `conflict` once `capacity` (default `size`) indexes have been handed out.
+   */
   allocate(list: StatusListRef): number {
     ensure(
       Number.isSafeInteger(list.size) && list.size > 0,
       ErrorCode.Malformed,
       'a status list has a positive integer size',
     );
+    const capacity = list.capacity ?? list.size;
+    ensure(
+      Number.isSafeInteger(capacity) && capacity > 0 && capacity <= list.size,
+      ErrorCode.Malformed,
+      'a status list capacity is a positive integer no larger than its size',
+    );
     // IMMEDIATE: the check and the insert are one step even if two processes share the file.
     return this.db
       .transaction(() => {
         const used = this.allocatedCount(list);
-        if (used >= list.size) {
+        if (used >= capacity) {
           throw new DdiError(
             ErrorCode.Conflict,
-            `status list ${list.listId} is full (${list.size} indexes handed out)`,
-            { listId: list.listId, size: list.size },
+            `status list ${list.listId} is full (${used} of ${list.size} indexes handed out, capacity ${capacity})`,
+            { listId: list.listId, size: list.size, capacity },
           );
         }
         const index = this.pick(list, used);

@@ -58,4 +58,22 @@ describe('StatusIndexAllocator', () => {
     expect(codeOf(() => second.allocate({ ...list, size: 0 }))).toBe('malformed');
     second.close();
   });
+
+  it('hands out at most `capacity` indexes of a list, still drawn from all of it', () => {
+    const allocator = StatusIndexAllocator.open(join(dir, 'capacity.sqlite'));
+    const list = { owner, listId: 'list-capped', size: 131_072, capacity: 50 };
+    const drawn = Array.from({ length: 50 }, () => allocator.allocate(list));
+    expect(new Set(drawn).size).toBe(50);
+    // Spread over the whole list, not packed into the first `capacity` entries.
+    expect(Math.max(...drawn)).toBeGreaterThan(50_000);
+    expect(codeOf(() => allocator.allocate(list))).toBe('conflict');
+    expect(allocator.allocatedCount(list)).toBe(50);
+    // A larger capacity lets the same list go on.
+    expect(allocator.allocate({ ...list, capacity: 51 })).toBeGreaterThanOrEqual(0);
+    for (const capacity of [0, 131_073, 1.5]) {
+      expect(codeOf(() => allocator.allocate({ ...list, capacity }))).toBe('malformed');
+    }
+    expect(allocator.allocatedCount(list)).toBe(51);
+    allocator.close();
+  });
 });

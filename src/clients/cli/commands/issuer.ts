@@ -3,10 +3,11 @@ import { readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import qrcode from 'qrcode-terminal';
 import { DdiError, ErrorCode } from '../../../core/errors.ts';
-import { startIssuer } from '../../../services/issuer/index.ts';
+import { DEFAULT_STATUS_FILL_LIMIT, startIssuer } from '../../../services/issuer/index.ts';
 import { collect, withContext } from '../command-kit.ts';
 import type { CliContext } from '../context.ts';
 import { currentDid, ownDidSigner } from '../did-keys.ts';
+import { UsageError } from '../usage-error.ts';
 import { didArgument } from './gov.ts';
 
 export const DEFAULT_ISSUER_URL = 'http://127.0.0.1:7080';
@@ -66,7 +67,11 @@ export function issuerCommand(): Command {
     .option('--public-url <url>', 'the Credential Issuer Identifier when behind a proxy')
     .option(
       '--data-dir <dir>',
-      'keep a status list here: its id (created on the ledger if none) and the index allocator; every credential then gets a random index, served at <url>/status/<listId>',
+      'keep status lists here: their ids (created on the ledger as needed) and the index allocator; every credential then gets a random index, served at <url>/status/<listId>',
+    )
+    .option(
+      '--status-fill <share>',
+      `share of a status list's entries to hand out before starting a new list, in (0, 1] (default ${DEFAULT_STATUS_FILL_LIMIT})`,
     )
     .action(
       withContext(
@@ -79,12 +84,17 @@ export function issuerCommand(): Command {
             host: string;
             publicUrl?: string;
             dataDir?: string;
+            statusFill?: string;
           },
         ) => {
           const did = didArgument(options.issuer);
           const port = Number(options.port);
           if (!Number.isInteger(port) || port < 0 || port > 65535) {
             throw new DdiError(ErrorCode.Malformed, `--port must be a port number`);
+          }
+          const fill = options.statusFill === undefined ? undefined : Number(options.statusFill);
+          if (fill !== undefined && !(fill > 0 && fill <= 1)) {
+            throw new UsageError(`--status-fill is a share in (0, 1], got "${options.statusFill}"`);
           }
           let token = operatorToken(ctx);
           if (!token) {
@@ -104,6 +114,7 @@ export function issuerCommand(): Command {
               ? {
                   status: {
                     dataDir: options.dataDir,
+                    ...(fill !== undefined ? { fillLimit: fill } : {}),
                     createList: async () =>
                       ctx.client().createStatusList({
                         signer: await ownDidSigner(ctx.client(), await ctx.keystore(false), did),
@@ -111,23 +122,37 @@ export function issuerCommand(): Command {
                   },
                 }
               : {}),
+            // What the operator needs to revoke or suspend a credential later: its entry.
+            onIssued: (issued) =>
+              ctx.printEvent({ event: 'issued', ...issued }, () =>
+                [
+                  `issued ${issued.credentialType} (${issued.format}) for offer ${issued.offerId}`,
+                  ...(issued.holder ? [`to ${issued.holder}`] : []),
+                  ...(issued.status
+                    ? [
+                        `status list ${issued.status.listId ?? issued.status.uri} index ${issued.status.idx}`,
+                      ]
+                    : []),
+                ].join(' '),
+              ),
           });
           const statusListId = running.statusListId;
-          ctx.print(
+          ctx.printEvent(
             {
               url: running.url,
               issuer: did,
               templates: options.template,
               ...(statusListId ? { statusList: statusListId } : {}),
             },
-            () => [
-              `ddi issuer ${did} listening on ${running.url} (node ${ctx.nodeUrl})`,
-              ...(statusListId
-                ? [
-                    `status list ${statusListId} at ${running.url}/status/${statusListId}; revoke with: ddi status revoke --issuer ${did} --list ${statusListId} --index N`,
-                  ]
-                : []),
-            ],
+            () =>
+              [
+                `ddi issuer ${did} listening on ${running.url} (node ${ctx.nodeUrl})`,
+                ...(statusListId
+                  ? [
+                      `status list ${statusListId} at ${running.url}/status/${statusListId}; revoke with: ddi status revoke --issuer ${did} --list ${statusListId} --index N`,
+                    ]
+                  : []),
+              ].join('\n'),
           );
           const stop = (): void => {
             void running.close().finally(() => process.exit(0));

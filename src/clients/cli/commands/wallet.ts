@@ -141,8 +141,12 @@ export function walletCommand(): Command {
     .command('present')
     .description('answer {nonce, client_id, dcql_query}: prints {vp_token}')
     .requiredOption('--request <file.json|json>', 'the presentation request, a file or inline JSON')
+    .option(
+      '--credential <id>',
+      'answer with this credential only (its id or a unique prefix; default: the first that matches)',
+    )
     .action(
-      withContext(async (ctx, options: { request: string }) => {
+      withContext(async (ctx, options: { request: string; credential?: string }) => {
         const text = options.request.trimStart().startsWith('{')
           ? options.request
           : readFileSync(options.request, 'utf8');
@@ -155,7 +159,11 @@ export function walletCommand(): Command {
         const request = parsePresentationRequest(input);
         const store = await openWallet(ctx);
         const keys = await ctx.keystore(false);
-        const response = presentCredentials(request, store.credentials(), (kid) => {
+        const offered =
+          options.credential === undefined
+            ? store.credentials()
+            : [store.credential(options.credential)];
+        const response = presentCredentials(request, offered, (kid) => {
           const { did, fragment } = parseDidUrl(kid);
           const name = fragment === undefined ? undefined : keys.did(did)?.signingKeys[fragment];
           if (name === undefined) {
