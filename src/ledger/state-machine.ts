@@ -11,6 +11,8 @@ import { templateRegistryHandlers } from './registries/template-registry.ts';
 import { organizationRegistryHandlers } from './registries/organization-registry.ts';
 import { operatorRegistryHandlers } from './registries/operator-registry.ts';
 import { statusRegistryHandlers } from './registries/status-registry.ts';
+import { consentRegistryHandlers } from './registries/consent-registry.ts';
+import { auditAnchorRegistryHandlers } from './registries/audit-anchor-registry.ts';
 import type { TxHandler } from './registries/tx-context.ts';
 
 /** Every transaction type the ledger knows, mapped to the registry that applies it. */
@@ -22,6 +24,8 @@ const handlers: Record<string, TxHandler> = {
   ...organizationRegistryHandlers,
   ...operatorRegistryHandlers,
   ...statusRegistryHandlers,
+  ...consentRegistryHandlers,
+  ...auditAnchorRegistryHandlers,
 };
 
 export interface BlockContext {
