@@ -13,6 +13,7 @@ import { orgCommand } from './commands/org.ts';
 import { issuerCommand } from './commands/issuer.ts';
 import { walletCommand } from './commands/wallet.ts';
 import { statusCommand } from './commands/status.ts';
+import { consentCommand } from './commands/consent.ts';
 import { DEFAULT_NODE_URL } from './context.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
     templateCommand(),
     orgCommand(),
     statusCommand(),
+    consentCommand(),
     issuerCommand(),
     walletCommand(),
   ]) {
