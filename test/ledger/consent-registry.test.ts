@@ -12,6 +12,7 @@ import {
 } from '../../src/ledger/registries/consent-registry.ts';
 import type { ConsentQuery } from '../../src/ledger/registries/consent-registry.ts';
 import { signTransaction } from '../../src/ledger/transaction.ts';
+import type { Transaction } from '../../src/ledger/transaction.ts';
 import { ledgerActions } from '../helpers/ledger-actions.ts';
 import { makeDid, openTestNode } from '../helpers/temp-node.ts';
 import type { TestDid, TestNode } from '../helpers/temp-node.ts';
@@ -181,6 +182,12 @@ describe('consent.grant', () => {
       ]),
       'unknownKey',
     );
+    // No proof at all.
+    const unsigned = {
+      body: { chainId: t.chainId, type: 'consent.grant', payload: terms() },
+      proofs: [],
+    };
+    await rejected(unsigned as Transaction, 'malformed');
     // Two proofs where one is expected.
     const body = { chainId: t.chainId, type: 'consent.grant', payload: terms() };
     await rejected(
