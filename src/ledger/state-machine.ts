@@ -13,6 +13,8 @@ import { operatorRegistryHandlers } from './registries/operator-registry.ts';
 import { statusRegistryHandlers } from './registries/status-registry.ts';
 import { realNameRegistryHandlers } from './registries/real-name-registry.ts';
 import { disclosureOrderRegistryHandlers } from './registries/disclosure-order-registry.ts';
+import { consentRegistryHandlers } from './registries/consent-registry.ts';
+import { auditAnchorRegistryHandlers } from './registries/audit-anchor-registry.ts';
 import type { TxHandler } from './registries/tx-context.ts';
 
 /** Every transaction type the ledger knows, mapped to the registry that applies it. */
@@ -26,6 +28,8 @@ const handlers: Record<string, TxHandler> = {
   ...statusRegistryHandlers,
   ...realNameRegistryHandlers,
   ...disclosureOrderRegistryHandlers,
+  ...consentRegistryHandlers,
+  ...auditAnchorRegistryHandlers,
 };
 
 export interface BlockContext {

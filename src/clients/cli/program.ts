@@ -14,6 +14,7 @@ import { issuerCommand } from './commands/issuer.ts';
 import { agencyCommand } from './commands/agency.ts';
 import { walletCommand } from './commands/wallet.ts';
 import { statusCommand } from './commands/status.ts';
+import { consentCommand } from './commands/consent.ts';
 import { DEFAULT_NODE_URL } from './context.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -41,6 +42,7 @@ export function buildProgram(): Command {
     templateCommand(),
     orgCommand(),
     statusCommand(),
+    consentCommand(),
     issuerCommand(),
     walletCommand(),
     agencyCommand(),

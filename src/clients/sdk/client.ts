@@ -85,6 +85,21 @@ import { suspendCredential } from './actions/suspend-credential.ts';
 import { reinstateCredential } from './actions/reinstate-credential.ts';
 import { getStatusList } from './actions/get-status-list.ts';
 import { getCredentialStatus } from './actions/get-credential-status.ts';
+import type { GrantConsentParameters } from './actions/grant-consent.ts';
+import { grantConsent } from './actions/grant-consent.ts';
+import type { EndConsentParameters } from './actions/revoke-consent.ts';
+import { revokeConsent } from './actions/revoke-consent.ts';
+import { renounceConsent } from './actions/renounce-consent.ts';
+import { getConsent } from './actions/get-consent.ts';
+import type { ListConsentsQuery } from './actions/list-consents.ts';
+import { listConsents } from './actions/list-consents.ts';
+import type { CheckConsentQuery } from './actions/check-consent.ts';
+import { checkConsent } from './actions/check-consent.ts';
+import type { AnchorAccessLogParameters } from './actions/anchor-access-log.ts';
+import { anchorAccessLog } from './actions/anchor-access-log.ts';
+import { getAuditAnchor } from './actions/get-audit-anchor.ts';
+import type { VerifyAccessLogParameters } from './actions/verify-access-log.ts';
+import { verifyAccessLog } from './actions/verify-access-log.ts';
 import type { Role } from '../../ledger/registries/trust-registry.ts';
 import type { Transport } from './transport.ts';
 
@@ -172,6 +187,19 @@ export function createClient(transport: Transport) {
     getStatusList: (owner: string, listId: string) => getStatusList(transport, owner, listId),
     getCredentialStatus: (owner: string, listId: string, index: number) =>
       getCredentialStatus(transport, owner, listId, index),
+
+    grantConsent: (parameters: GrantConsentParameters) => grantConsent(transport, parameters),
+    revokeConsent: (parameters: EndConsentParameters) => revokeConsent(transport, parameters),
+    renounceConsent: (parameters: EndConsentParameters) => renounceConsent(transport, parameters),
+    getConsent: (grantId: string) => getConsent(transport, grantId),
+    listConsents: (query: ListConsentsQuery) => listConsents(transport, query),
+    checkConsent: (query: CheckConsentQuery) => checkConsent(transport, query),
+    anchorAccessLog: (parameters: AnchorAccessLogParameters) =>
+      anchorAccessLog(transport, parameters),
+    getAuditAnchor: (holder: string, logId: string, sequence?: number) =>
+      getAuditAnchor(transport, holder, logId, sequence),
+    verifyAccessLog: (parameters: VerifyAccessLogParameters) =>
+      verifyAccessLog(transport, parameters),
   };
 }
 

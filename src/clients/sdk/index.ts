@@ -116,6 +116,41 @@ export type {
   TrustCheckQuery,
 } from '../../services/registry-queries/trust-queries.ts';
 
+export { grantConsent } from './actions/grant-consent.ts';
+export type { GrantConsentParameters, GrantConsentResult } from './actions/grant-consent.ts';
+export { revokeConsent } from './actions/revoke-consent.ts';
+export type { EndConsentParameters } from './actions/revoke-consent.ts';
+export { renounceConsent } from './actions/renounce-consent.ts';
+export { getConsent } from './actions/get-consent.ts';
+export { listConsents } from './actions/list-consents.ts';
+export type { ListConsentsQuery } from './actions/list-consents.ts';
+export { checkConsent } from './actions/check-consent.ts';
+export type { CheckConsentQuery } from './actions/check-consent.ts';
+export { anchorAccessLog } from './actions/anchor-access-log.ts';
+export type { AnchorAccessLogParameters } from './actions/anchor-access-log.ts';
+export { getAuditAnchor } from './actions/get-audit-anchor.ts';
+export { verifyAccessLog } from './actions/verify-access-log.ts';
+export type { VerifyAccessLogParameters } from './actions/verify-access-log.ts';
+export type {
+  ConsentCheckQuery,
+  ConsentDecision,
+  ConsentPage,
+} from '../../services/registry-queries/consent-query.ts';
+export type { ConsentGrant } from '../../ledger/registries/consent-registry.ts';
+export type { AuditAnchor } from '../../ledger/registries/audit-anchor-registry.ts';
+// What a data holder runs beside the SDK: its access log and the gate in front of its data.
+export { AccessLog } from '../../services/consent/access-log.ts';
+export type { AccessAttempt, AccessLogHead } from '../../services/consent/access-log.ts';
+export { DataAccessGate } from '../../services/consent/data-access-gate.ts';
+export type {
+  AccessRequest,
+  ConsentLedger,
+  GateDecision,
+} from '../../services/consent/data-access-gate.ts';
+export type { AccessLogEntry, SegmentVerification } from '../../core/consent/access-log-chain.ts';
+export { DATA_CATEGORIES, DATA_CATEGORY_NAMES } from '../../core/consent/data-categories.ts';
+export type { DataCategory } from '../../core/consent/data-categories.ts';
+
 export { didSigner, signerParts } from './utils/did-signer.ts';
 export type { DidSigner } from './utils/did-signer.ts';
 export {

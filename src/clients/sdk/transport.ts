@@ -18,6 +18,13 @@ import type {
   StatusEntryView,
   StatusListView,
 } from '../../services/registry-queries/status-list-query.ts';
+import type { ConsentGrant } from '../../ledger/registries/consent-registry.ts';
+import type { AuditAnchor } from '../../ledger/registries/audit-anchor-registry.ts';
+import type {
+  ConsentCheckQuery,
+  ConsentDecision,
+  ConsentPage,
+} from '../../services/registry-queries/consent-query.ts';
 
 /** A transaction's status as a node reports it, with its id. */
 export type TransactionStatus = { id: string } & SubmitStatus;
@@ -92,4 +99,17 @@ export interface Transport {
     listId: string,
     index: number,
   ): Promise<{ entry: StatusEntryView; proof: StateProofBundle }>;
+  /** One data authorization grant; `notFound` if none has this id. */
+  getConsent(grantId: string): Promise<ConsentGrant>;
+  /** A page of the grants a DID made (grantor) or received (grantee), newest first. */
+  listConsents(query: {
+    grantor?: string;
+    grantee?: string;
+    limit?: number;
+    cursor?: number;
+  }): Promise<ConsentPage>;
+  /** The data holder's question (`/v1/consents/check`): may the grantee use this data now? */
+  checkConsent(query: ConsentCheckQuery): Promise<ConsentDecision>;
+  /** A data holder's latest access log anchor, or the one at `sequence`; `notFound` if none. */
+  getAuditAnchor(holder: string, logId: string, sequence?: number): Promise<AuditAnchor>;
 }

@@ -19,6 +19,7 @@ import { templateRoutes } from './routes/templates.ts';
 import { organizationRoutes } from './routes/organizations.ts';
 import { realNameRoutes } from './routes/real-name.ts';
 import { statusListRoutes } from './routes/status-lists.ts';
+import { consentRoutes } from './routes/consents.ts';
 
 export interface HttpServerOptions {
   logger?: boolean;
@@ -96,6 +97,7 @@ export async function buildHttpServer(
   organizationRoutes(app, node.ledger);
   realNameRoutes(app, node.ledger);
   statusListRoutes(app, node.ledger);
+  consentRoutes(app, node.ledger);
   proofRoutes(app, node.ledger);
   verifierRoutes(
     app,

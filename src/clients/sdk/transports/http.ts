@@ -17,6 +17,12 @@ import type {
   StatusEntryView,
   StatusListView,
 } from '../../../services/registry-queries/status-list-query.ts';
+import type { ConsentGrant } from '../../../ledger/registries/consent-registry.ts';
+import type { AuditAnchor } from '../../../ledger/registries/audit-anchor-registry.ts';
+import type {
+  ConsentDecision,
+  ConsentPage,
+} from '../../../services/registry-queries/consent-query.ts';
 import type {
   NodeStatus,
   SubmitTransactionOptions,
@@ -221,6 +227,22 @@ export function httpTransport(baseUrl: string, options: HttpTransportOptions = {
     async proveStatusEntry(owner: string, listId: string, index: number) {
       const path = `v1/proofs/status-lists/${segment(owner, 'owner')}/${segment(listId, 'listId')}/entries/${segment(String(index), 'index')}`;
       return (await request<{ entry: StatusEntryView; proof: StateProofBundle }>('GET', path)).body;
+    },
+    async getConsent(grantId: string) {
+      return (await request<ConsentGrant>('GET', `v1/consents/${segment(grantId, 'grantId')}`))
+        .body;
+    },
+    async listConsents(query) {
+      return (await request<ConsentPage>('GET', `v1/consents?${queryString(query)}`)).body;
+    },
+    async checkConsent(query) {
+      // POST: the question (who, whose data, what for) stays out of URLs and access logs.
+      return (await request<ConsentDecision>('POST', 'v1/consents/check', query)).body;
+    },
+    async getAuditAnchor(holder: string, logId: string, sequence?: number) {
+      const path = `v1/audit-anchors/${segment(holder, 'holder')}/${segment(logId, 'logId')}`;
+      const query = sequence === undefined ? '' : `?${queryString({ sequence })}`;
+      return (await request<AuditAnchor>('GET', path + query)).body;
     },
   };
 }

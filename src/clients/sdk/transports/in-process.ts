@@ -30,6 +30,12 @@ import {
   organizationByCode,
   organizationByDid,
 } from '../../../services/registry-queries/organization-query.ts';
+import {
+  auditAnchorOf,
+  consentById,
+  consentDecision,
+  consentsOf,
+} from '../../../services/registry-queries/consent-query.ts';
 import type { SubmitTransactionOptions, Transport } from '../transport.ts';
 import { checkBlockHeight } from '../lib/block-height.ts';
 
@@ -118,6 +124,18 @@ export function inProcessTransport(node: LedgerNode): Transport {
     },
     async proveStatusEntry(owner: string, listId: string, index: number) {
       return JSON.parse(JSON.stringify(proveStatusEntry(node.ledger, owner, listId, index)));
+    },
+    async getConsent(grantId: string) {
+      return consentById(node.ledger, grantId);
+    },
+    async listConsents(query) {
+      return consentsOf(node.ledger, query);
+    },
+    async checkConsent(query) {
+      return consentDecision(node.ledger, query);
+    },
+    async getAuditAnchor(holder: string, logId: string, sequence?: number) {
+      return auditAnchorOf(node.ledger, holder, logId, sequence);
     },
   };
 }

@@ -1,0 +1,326 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import type { FastifyInstance } from 'fastify';
+import { DdiError } from '../../src/core/errors.ts';
+import { accessLogEntryHash } from '../../src/core/consent/access-log-chain.ts';
+import { buildHttpServer } from '../../src/services/http/server.ts';
+import {
+  AccessLog,
+  DataAccessGate,
+  createClient,
+  didSigner,
+  httpTransport,
+  inProcessTransport,
+} from '../../src/clients/sdk/index.ts';
+import type { AccessLogEntry, DdiClient, DidSigner } from '../../src/clients/sdk/index.ts';
+import { freePort } from '../helpers/node-process.ts';
+import { makeDid, openTestNode, tempDir } from '../helpers/temp-node.ts';
+import type { TestDid, TestNode } from '../helpers/temp-node.ts';
+
+// The consent actions over both transports, and a data holder's gate, log and anchors.
+
+let t: TestNode;
+let app: FastifyInstance;
+const clients: Record<string, DdiClient> = {};
+let person: TestDid;
+let insurer: TestDid;
+let hospital: TestDid;
+const signer = (d: TestDid): DidSigner => didSigner(d.did, 'key-1', d.signing);
+const { dir, cleanup } = tempDir('ddi-consent-sdk-');
+const DAY = 86_400_000;
+
+async function codeOf(p: Promise<unknown>): Promise<string> {
+  const err = await p.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(DdiError);
+  return (err as DdiError).code;
+}
+
+beforeAll(async () => {
+  t = await openTestNode();
+  app = await buildHttpServer(t.node);
+  await app.listen({ host: '127.0.0.1', port: 0 });
+  const address = app.server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  clients.http = createClient(httpTransport(`http://127.0.0.1:${port}`));
+  clients['in-process'] = createClient(inProcessTransport(t.node));
+  person = makeDid(t.chainId, 'sm2');
+  insurer = makeDid(t.chainId, 'p256');
+  hospital = makeDid(t.chainId, 'ed25519');
+  for (const d of [person, insurer, hospital]) await t.node.submit(d.createTx, { wait: true });
+});
+afterAll(async () => {
+  await app.close();
+  await t.close();
+  cleanup();
+});
+
+describe.each(['http', 'in-process'])('consent actions over %s', (kind) => {
+  const client = () => clients[kind]!;
+
+  it('grants, reads, lists, checks and renounces', async () => {
+    const granted = await client().grantConsent({
+      signer: signer(person),
+      grantee: insurer.did,
+      scopes: ['contact', 'identity.basic'],
+      purpose: 'policy-quote',
+      expires: new Date(Date.now() + 7 * DAY),
+    });
+    expect(granted.status.status).toBe('committed');
+    expect(granted.grantor).toBe(person.did);
+    expect(await client().getConsent(granted.grantId)).toMatchObject({
+      grantId: granted.grantId,
+      scopes: ['contact', 'identity.basic'],
+      status: 'active',
+    });
+    const page = await client().listConsents({ grantee: insurer.did, limit: 1 });
+    expect(page.grants.map((g) => g.grantId)).toEqual([granted.grantId]);
+    const check = { grantor: person.did, grantee: insurer.did, scope: 'contact' };
+    expect(await client().checkConsent({ ...check, purpose: 'policy-quote' })).toMatchObject({
+      allowed: true,
+    });
+    expect(await client().checkConsent({ ...check, at: Date.now() + 8 * DAY })).toMatchObject({
+      allowed: false,
+      reason: 'expired',
+    });
+
+    // The grantor cannot renounce for the grantee; the grantee can.
+    expect(
+      await codeOf(client().renounceConsent({ signer: signer(person), grantId: granted.grantId })),
+    ).toBe('unauthorized');
+    await client().renounceConsent({ signer: signer(insurer), grantId: granted.grantId });
+    expect(await client().checkConsent({ ...check, grantId: granted.grantId })).toMatchObject({
+      allowed: false,
+      reason: 'renounced',
+    });
+  });
+
+  it('refuses with typed errors', async () => {
+    expect(
+      await codeOf(
+        client().grantConsent({
+          signer: signer(person),
+          grantee: insurer.did,
+          scopes: ['health', 'contact'],
+          purpose: 'claims',
+          expires: Date.now() + DAY,
+        }),
+      ),
+    ).toBe('malformed');
+    expect(
+      await codeOf(
+        client().grantConsent({
+          signer: signer(insurer),
+          grantee: insurer.did,
+          scopes: ['contact'],
+          purpose: 'claims',
+          expires: Date.now() - DAY,
+        }),
+      ),
+    ).toBe('malformed');
+    expect(await codeOf(client().getConsent('no-such-grant'))).toBe('notFound');
+    expect(await codeOf(client().listConsents({}))).toBe('malformed');
+    expect(
+      await codeOf(
+        client().checkConsent({ grantor: person.did, grantee: insurer.did, scope: 'x' }),
+      ),
+    ).toBe('malformed');
+    expect(
+      await codeOf(
+        client().anchorAccessLog({ signer: signer(hospital), logId: 'x', sequence: 0, head: '' }),
+      ),
+    ).toBe('malformed');
+    expect(await codeOf(client().getAuditAnchor(hospital.did, 'never-anchored'))).toBe('notFound');
+  });
+});
+
+describe('a data holder’s gate, access log and anchors', () => {
+  const client = () => clients.http!;
+  const logId = 'medical-records';
+  let log: AccessLog;
+  let gate: DataAccessGate;
+  let grantId: string;
+  const request = () => ({
+    grantor: person.did,
+    grantee: insurer.did,
+    scope: 'health',
+    purpose: 'claim-settlement',
+  });
+  const records = () => ({ diagnosis: 'stays with the hospital' });
+
+  beforeAll(async () => {
+    log = AccessLog.open(join(dir, 'access-log.sqlite'), { holder: hospital.did, logId });
+    gate = new DataAccessGate(client(), log);
+    grantId = (
+      await client().grantConsent({
+        signer: signer(person),
+        grantee: insurer.did,
+        scopes: ['health'],
+        purpose: 'claim-settlement',
+        expires: Date.now() + 30 * DAY,
+      })
+    ).grantId;
+  });
+  afterAll(() => log.close());
+
+  it('releases data under a grant and refuses it once revoked, logging both before release', async () => {
+    let reads = 0;
+    const read = () => {
+      reads++;
+      return records();
+    };
+    expect(await gate.release({ ...request(), grantId }, read)).toEqual(records());
+    expect(reads).toBe(1);
+    expect(log.entries().at(-1)).toMatchObject({
+      sequence: 1,
+      grantId,
+      grantor: person.did,
+      grantee: insurer.did,
+      scope: 'health',
+      purpose: 'claim-settlement',
+      decision: 'allowed',
+      reason: null,
+    });
+
+    await client().revokeConsent({ signer: signer(person), grantId, reason: 'claim settled' });
+    const refused = await gate.release({ ...request(), grantId }, read).then(
+      () => undefined,
+      (e: unknown) => e as DdiError,
+    );
+    expect(refused).toBeInstanceOf(DdiError);
+    expect(refused!.code).toBe('unauthorized');
+    expect(refused!.details).toEqual({ reason: 'revoked', sequence: 2 });
+    expect(reads).toBe(1);
+    // The refusal is in the log, with the grant it was refused under.
+    expect(log.entries().at(-1)).toMatchObject({
+      sequence: 2,
+      grantId,
+      decision: 'refused',
+      reason: 'revoked',
+    });
+    // Without naming the grant, the pair's revoked grant still answers: refused, logged.
+    const unnamed = await gate.check(request());
+    expect(unnamed).toMatchObject({ allowed: false, reason: 'revoked' });
+    expect(unnamed.entry).toMatchObject({ sequence: 3, grantId, decision: 'refused' });
+  });
+
+  it('fails closed: malformed requests and an unreachable ledger are refused and logged', async () => {
+    const bad = await gate.check({ ...request(), scope: 'dna' });
+    expect(bad).toMatchObject({ allowed: false, reason: 'malformed' });
+    expect(bad.entry).toMatchObject({ scope: 'dna', decision: 'refused', reason: 'malformed' });
+
+    const offline = createClient(
+      httpTransport(`http://127.0.0.1:${await freePort()}`, { timeoutMs: 5_000 }),
+    );
+    const offlineGate = new DataAccessGate(offline, log);
+    let read = false;
+    const err = await offlineGate
+      .release(request(), () => {
+        read = true;
+      })
+      .then(
+        () => undefined,
+        (e: unknown) => e as DdiError,
+      );
+    expect(err?.details).toMatchObject({ reason: 'checkFailed' });
+    expect(read).toBe(false);
+    expect(log.entries().at(-1)).toMatchObject({ decision: 'refused', reason: 'checkFailed' });
+  });
+
+  it('anchors the head; an exported segment verifies against it, a tampered one does not', async () => {
+    const first = log.head();
+    expect(first.sequence).toBe(5);
+    await client().anchorAccessLog({ signer: signer(hospital), ...first });
+    expect(await client().getAuditAnchor(hospital.did, logId)).toMatchObject({
+      holder: hospital.did,
+      logId,
+      sequence: 5,
+      head: first.head,
+    });
+    expect(await codeOf(client().anchorAccessLog({ signer: signer(hospital), ...first }))).toBe(
+      'replay',
+    );
+    // An anchor never goes back: a holder cannot re-anchor an earlier, rewritten head.
+    expect(
+      await codeOf(client().anchorAccessLog({ signer: signer(hospital), ...first, sequence: 4 })),
+    ).toBe('conflict');
+
+    const exported = log.entries();
+    expect(
+      await client().verifyAccessLog({ holder: hospital.did, logId, entries: exported }),
+    ).toEqual({ valid: true, from: 1, to: 5, anchoredThrough: 5 });
+    expect(log.verify()).toMatchObject({ valid: true });
+
+    // More access, a second anchor; a later segment checks against both ends.
+    await gate.check(request());
+    await gate.check(request());
+    await client().anchorAccessLog({ signer: signer(hospital), ...log.head() });
+    const later = log.entries(6, 7);
+    expect(await client().verifyAccessLog({ holder: hospital.did, logId, entries: later })).toEqual(
+      { valid: true, from: 6, to: 7, anchoredThrough: 7 },
+    );
+
+    // Tampering with a logged refusal: turned into an allowed access.
+    const tampered = exported.map((e) => ({ ...e }));
+    tampered[1] = { ...tampered[1]!, decision: 'allowed', reason: null };
+    expect(
+      await client().verifyAccessLog({ holder: hospital.did, logId, entries: tampered }),
+    ).toEqual({ valid: false, reason: 'hashMismatch', sequence: 2 });
+    // ...with its hash recomputed: the next entry no longer chains to it.
+    const { hash: _old, ...rest } = tampered[1]!;
+    tampered[1]!.hash = accessLogEntryHash({ holder: hospital.did, logId }, rest);
+    expect(
+      await client().verifyAccessLog({ holder: hospital.did, logId, entries: tampered }),
+    ).toEqual({ valid: false, reason: 'brokenChain', sequence: 3 });
+    // ...and the whole chain rewritten after it: the anchored head no longer matches.
+    let prev = tampered[1]!.hash;
+    for (const entry of tampered.slice(2)) {
+      entry.prevHash = prev;
+      const { hash: _h, ...unhashed } = entry;
+      entry.hash = accessLogEntryHash({ holder: hospital.did, logId }, unhashed);
+      prev = entry.hash;
+    }
+    expect(
+      await client().verifyAccessLog({ holder: hospital.did, logId, entries: tampered }),
+    ).toEqual({ valid: false, reason: 'anchorMismatch', sequence: 5 });
+    // A dropped entry is a gap; a segment that skips the start no longer meets the anchor before it.
+    const dropped = exported.filter((e) => e.sequence !== 3);
+    expect(
+      await client().verifyAccessLog({ holder: hospital.did, logId, entries: dropped }),
+    ).toMatchObject({ valid: false, reason: 'gap' });
+    const forged: AccessLogEntry[] = later.map((e) => ({ ...e }));
+    forged[0]!.prevHash = '1'.repeat(64);
+    expect(
+      await client().verifyAccessLog({ holder: hospital.did, logId, entries: forged }),
+    ).toMatchObject({ valid: false, reason: 'startMismatch' });
+  });
+
+  it('is append-only in SQLite, and an edit made straight to the file is caught', () => {
+    const file = join(dir, 'access-log.sqlite');
+    const db = new Database(file);
+    expect(() =>
+      db.prepare("UPDATE access_log SET decision = 'allowed' WHERE sequence = 2").run(),
+    ).toThrow(/append-only/);
+    expect(() => db.prepare('DELETE FROM access_log WHERE sequence = 2').run()).toThrow(
+      /append-only/,
+    );
+    // Someone with the file drops the triggers and rewrites a refusal.
+    db.exec('DROP TRIGGER access_log_no_update');
+    db.prepare(
+      "UPDATE access_log SET decision = 'allowed', reason = NULL WHERE sequence = 2",
+    ).run();
+    db.close();
+    expect(log.verify()).toEqual({ valid: false, reason: 'hashMismatch', sequence: 2 });
+  });
+
+  it('keeps a file to one log', () => {
+    const file = join(dir, 'other.sqlite');
+    AccessLog.open(file, { holder: hospital.did, logId: 'a' }).close();
+    expect(() => AccessLog.open(file, { holder: hospital.did, logId: 'b' })).toThrow(
+      expect.objectContaining({ code: 'conflict' }),
+    );
+  });
+});
