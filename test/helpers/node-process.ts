@@ -108,3 +108,39 @@ export function runDdi(args: string[], env: Record<string, string | undefined>):
     child.stdin?.end();
   });
 }
+
+/** A long-running `ddi … --json` service (issuer, agency) and the URL its first line gave. */
+export interface ServiceProcess {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+/** Spawns `ddi <args> --json` and waits for its first JSON line naming a `url`. */
+export async function startServiceProcess(
+  args: string[],
+  env: Record<string, string | undefined>,
+): Promise<ServiceProcess> {
+  const child = spawn(process.execPath, [DDI_BIN, ...args, '--json'], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { PATH: process.env.PATH, ...env },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr!.on('data', (d) => (stderr += d));
+  const url = await new Promise<string>((resolvePromise, reject) => {
+    child.stdout!.on('data', (d) => {
+      stdout += d;
+      for (const line of stdout.split('\n').slice(0, -1)) {
+        if (!line.startsWith('{')) continue;
+        const value = JSON.parse(line) as { url?: unknown };
+        if (typeof value.url === 'string') resolvePromise(value.url);
+      }
+    });
+    child.once('exit', (code) =>
+      reject(new Error(`ddi ${args.join(' ')} exited (${code}):\n${stdout}${stderr}`)),
+    );
+  });
+  return { child, url, output: () => stdout + stderr };
+}

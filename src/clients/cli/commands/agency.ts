@@ -246,9 +246,12 @@ export function agencyCommand(): Command {
           if (source.name.includes('TEST-DOUBLE')) {
             ctx.note(`WARNING: identity source is a ${source.name}; never use it for real people`);
           }
-          ctx.print({ url: running.url, agency: did, identitySource: source.name }, () => [
-            `ddi agency ${did} listening on ${running.url} (node ${ctx.nodeUrl}, identity source: ${source.name})`,
-          ]);
+          // One line (a JSON object with --json): a supervisor reads the URL from it.
+          ctx.printEvent(
+            { event: 'started', url: running.url, agency: did, identitySource: source.name },
+            () =>
+              `ddi agency ${did} listening on ${running.url} (node ${ctx.nodeUrl}, identity source: ${source.name})`,
+          );
           const stop = (): void => {
             void running.close().finally(() => process.exit(0));
           };
