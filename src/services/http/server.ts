@@ -18,6 +18,8 @@ import { trustRoutes } from './routes/trust.ts';
 import { templateRoutes } from './routes/templates.ts';
 import { organizationRoutes } from './routes/organizations.ts';
 import { statusListRoutes } from './routes/status-lists.ts';
+import { deviceRoutes } from './routes/devices.ts';
+import { DeviceAuthenticator } from '../device-auth/device-authenticator.ts';
 
 export interface HttpServerOptions {
   logger?: boolean;
@@ -94,6 +96,7 @@ export async function buildHttpServer(
   templateRoutes(app, node.ledger);
   organizationRoutes(app, node.ledger);
   statusListRoutes(app, node.ledger);
+  deviceRoutes(app, node.ledger, new DeviceAuthenticator(node.ledger.state));
   proofRoutes(app, node.ledger);
   verifierRoutes(
     app,
