@@ -71,6 +71,19 @@ import { suspendCredential } from './actions/suspend-credential.ts';
 import { reinstateCredential } from './actions/reinstate-credential.ts';
 import { getStatusList } from './actions/get-status-list.ts';
 import { getCredentialStatus } from './actions/get-credential-status.ts';
+import type { SubmitBatchParameters } from './actions/submit-batch.ts';
+import { submitBatch } from './actions/submit-batch.ts';
+import type {
+  PrepareDevicesParameters,
+  RegisterDevicesParameters,
+} from './actions/register-devices.ts';
+import { prepareDevices, registerDevices } from './actions/register-devices.ts';
+import type { DecommissionDeviceParameters } from './actions/decommission-device.ts';
+import { decommissionDevice } from './actions/decommission-device.ts';
+import type { AuthenticateDeviceParameters } from './actions/authenticate-device.ts';
+import { authenticateDevice } from './actions/authenticate-device.ts';
+import { getDevice } from './actions/get-device.ts';
+import { listDevices } from './actions/list-devices.ts';
 import type { Role } from '../../ledger/registries/trust-registry.ts';
 import type { Transport } from './transport.ts';
 
@@ -147,6 +160,17 @@ export function createClient(transport: Transport) {
     getStatusList: (owner: string, listId: string) => getStatusList(transport, owner, listId),
     getCredentialStatus: (owner: string, listId: string, index: number) =>
       getCredentialStatus(transport, owner, listId, index),
+
+    submitBatch: (parameters: SubmitBatchParameters) => submitBatch(transport, parameters),
+    prepareDevices: (parameters: PrepareDevicesParameters) => prepareDevices(transport, parameters),
+    registerDevices: (parameters: RegisterDevicesParameters) =>
+      registerDevices(transport, parameters),
+    decommissionDevice: (parameters: DecommissionDeviceParameters) =>
+      decommissionDevice(transport, parameters),
+    getDevice: (controller: string, device: string) => getDevice(transport, controller, device),
+    listDevices: (controller: string) => listDevices(transport, controller),
+    authenticateDevice: (parameters: AuthenticateDeviceParameters) =>
+      authenticateDevice(transport, parameters),
   };
 }
 

@@ -1,6 +1,13 @@
 import type { DidResolutionResult, ResolutionOptions } from '../../core/did/index.ts';
 import type { Block } from '../../ledger/block.ts';
-import type { SubmitStatus } from '../../ledger/ledger-node.ts';
+import type { BatchEntryStatus, SubmitStatus } from '../../ledger/ledger-node.ts';
+import type { DeviceRecord } from '../../ledger/registries/device-registry.ts';
+import type { DevicePage } from '../../services/registry-queries/device-query.ts';
+import type { DeviceChallenge } from '../../core/device-auth/challenge-response.ts';
+import type {
+  AuthenticatedDevice,
+  DeviceExpectation,
+} from '../../services/device-auth/device-authenticator.ts';
 import type { Transaction } from '../../ledger/transaction.ts';
 import type { StateProofBundle } from '../../ledger/proofs/state-proof.ts';
 import type { GovernanceConfig } from '../../ledger/registries/governance-registry.ts';
@@ -84,4 +91,21 @@ export interface Transport {
     listId: string,
     index: number,
   ): Promise<{ entry: StatusEntryView; proof: StateProofBundle }>;
+
+  /** Submits up to 2,000 transactions in one request; one result per entry, in order. */
+  submitBatch(
+    txs: Transaction[],
+    options?: { wait?: boolean; timeoutMs?: number },
+  ): Promise<BatchEntryStatus[]>;
+  /** A device as `controller` registered it; `notFound` if it did not. */
+  getDevice(controller: string, device: string): Promise<DeviceRecord>;
+  /** A page of the devices `controller` registered. */
+  listDevices(
+    controller: string,
+    options?: { after?: string; limit?: number },
+  ): Promise<DevicePage>;
+  /** A fresh device-authentication challenge from the node, for `audience`. */
+  deviceChallenge(audience: string): Promise<DeviceChallenge>;
+  /** The node's check of a device's signed answer to one of its challenges. */
+  verifyDeviceResponse(response: string, expect: DeviceExpectation): Promise<AuthenticatedDevice>;
 }
