@@ -3,11 +3,12 @@
  * in one run on this machine. It prints a table; it asserts nothing (tests never time).
  *
  * Sections: raw primitives (signature verifications/s, hashes/s); the sparse Merkle tree;
- * DID creates committed by an embedded node over HTTP; resolution vs a trivial route on the
+ * DID creates committed by an embedded node over HTTP; device registration in batches
+ * (10,000 devices, POST /v1/transactions/batch); resolution vs a trivial route on the
  * same server; resolution latency with 10k and 1M DIDs in state.
  * Node and load generator share this machine's 2 cores.
  * BENCH_QUICK=1 shrinks every section (a smoke run). BENCH_ONLY=<section,…> runs only those
- * sections: primitives, merkle, trust, sd-jwt, verdict, commits, scale, network (e.g.
+ * sections: primitives, merkle, trust, sd-jwt, verdict, commits, devices, scale, network (e.g.
  * `BENCH_ONLY=sd-jwt npm run bench` for the credential verification rates alone).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -21,6 +22,7 @@ import { benchVerdict } from './verdict.ts';
 import { fillDidState } from './fill-state.ts';
 import { signedCreates } from './signed-creates.ts';
 import { benchNetworked } from './networked.ts';
+import { benchDeviceBatch } from './device-batch.ts';
 import { runLoad } from './http-load.ts';
 import { startNodeProcess, stopGracefully } from '../test/helpers/node-process.ts';
 
@@ -32,6 +34,7 @@ const SECTIONS = [
   'sd-jwt',
   'verdict',
   'commits',
+  'devices',
   'scale',
   'network',
 ];
@@ -164,6 +167,14 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'ddi-bench-'));
   try {
     if (runs('commits')) await benchCommits(dir);
+    if (runs('devices')) {
+      const devices = quick ? 2000 : 10_000;
+      const batch = await benchDeviceBatch(join(dir, 'devices'), devices);
+      report(
+        `device registration: ${fmt(devices)} devices in one batch`,
+        `${fmt(batch.perSecond)} devices/s  (${fmt(batch.seconds, 1)} s, ${fmt(batch.registered)} registered)`,
+      );
+    }
     if (runs('scale')) {
       const small = await benchResolutionAtScale(dir, 10_000);
       const large = await benchResolutionAtScale(dir, quick ? 100_000 : 1_000_000);

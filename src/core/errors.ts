@@ -53,6 +53,11 @@ export const ErrorCode = {
    * key binding (nonce, audience, sd_hash), validity period. `details.reason` says which.
    */
   InvalidCredential: 'invalidCredential',
+  /**
+   * A challenge-response (device authentication) answers no live challenge of this service:
+   * unknown nonce, expired, or made for another audience. `details.reason` says which.
+   */
+  ChallengeFailed: 'challengeFailed',
   /** An unexpected failure inside ddi. */
   Internal: 'internal',
 } as const;

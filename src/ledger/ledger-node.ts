@@ -22,6 +22,15 @@ export interface SubmitOptions {
 
 type Waiter = (status: TxStatus) => void;
 
+/** Most transactions one batch submission may carry. */
+export const MAX_BATCH_TRANSACTIONS = 2000;
+
+/** One entry's outcome in a batch: its status, or why it was refused (`rejected` with a code). */
+export type BatchEntryStatus = { id?: string } & (
+  | SubmitStatus
+  | { status: 'rejected'; code: string; message: string; details?: Record<string, unknown> }
+);
+
 /**
  * A ledger with an ordering backend: the submit / status surface that the HTTP API and the
  * in-process SDK call. A transaction is checked, then either written to the durable pending
@@ -128,6 +137,40 @@ export class LedgerNode extends EventEmitter<{
     await this.journal(item);
     await this.orderer.submit([item]);
     return { id, status: 'pending' };
+  }
+
+  /**
+   * Submits many transactions in one call. Each entry is checked and ordered on its own,
+   * exactly as `submit` would: a bad entry is refused with its own code and the others go
+   * ahead. Results come back in the order of `values`; the order of the entries in blocks is
+   * not guaranteed, so a batch must not rely on one entry applying before another.
+   */
+  async submitBatch(values: unknown, options: SubmitOptions = {}): Promise<BatchEntryStatus[]> {
+    if (!Array.isArray(values) || values.length === 0 || values.length > MAX_BATCH_TRANSACTIONS) {
+      throw new DdiError(
+        ErrorCode.Malformed,
+        `a batch is an array of 1..${MAX_BATCH_TRANSACTIONS} transactions`,
+      );
+    }
+    return Promise.all(
+      values.map(async (value): Promise<BatchEntryStatus> => {
+        try {
+          return await this.submit(value, options);
+        } catch (err) {
+          if (!(err instanceof DdiError)) throw err;
+          const id = idOf(value);
+          // Still ordered, only not yet in a block within the wait.
+          if (err.code === ErrorCode.Timeout && id) return { id, status: 'pending' };
+          return {
+            ...(id ? { id } : {}),
+            status: 'rejected',
+            code: err.code,
+            message: err.message,
+            ...(err.details ? { details: err.details } : {}),
+          };
+        }
+      }),
+    );
   }
 
   /** Current status of a transaction. */
@@ -324,5 +367,14 @@ export class LedgerNode extends EventEmitter<{
     await this.orderer.stop();
     await this.verificationPool?.close();
     this.ledger.close();
+  }
+}
+
+/** The id of a value that decodes as a transaction, else undefined. */
+function idOf(value: unknown): string | undefined {
+  try {
+    return decodeTransaction(value).id;
+  } catch {
+    return undefined;
   }
 }

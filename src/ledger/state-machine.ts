@@ -15,6 +15,7 @@ import { realNameRegistryHandlers } from './registries/real-name-registry.ts';
 import { disclosureOrderRegistryHandlers } from './registries/disclosure-order-registry.ts';
 import { consentRegistryHandlers } from './registries/consent-registry.ts';
 import { auditAnchorRegistryHandlers } from './registries/audit-anchor-registry.ts';
+import { deviceRegistryHandlers } from './registries/device-registry.ts';
 import type { TxHandler } from './registries/tx-context.ts';
 
 /** Every transaction type the ledger knows, mapped to the registry that applies it. */
@@ -30,6 +31,7 @@ const handlers: Record<string, TxHandler> = {
   ...disclosureOrderRegistryHandlers,
   ...consentRegistryHandlers,
   ...auditAnchorRegistryHandlers,
+  ...deviceRegistryHandlers,
 };
 
 export interface BlockContext {

@@ -15,6 +15,7 @@ import { agencyCommand } from './commands/agency.ts';
 import { walletCommand } from './commands/wallet.ts';
 import { statusCommand } from './commands/status.ts';
 import { consentCommand } from './commands/consent.ts';
+import { deviceCommand } from './commands/device.ts';
 import { DEFAULT_NODE_URL } from './context.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -46,6 +47,7 @@ export function buildProgram(): Command {
     issuerCommand(),
     walletCommand(),
     agencyCommand(),
+    deviceCommand(),
   ]) {
     program.addCommand(command);
   }

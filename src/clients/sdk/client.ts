@@ -100,6 +100,19 @@ import { anchorAccessLog } from './actions/anchor-access-log.ts';
 import { getAuditAnchor } from './actions/get-audit-anchor.ts';
 import type { VerifyAccessLogParameters } from './actions/verify-access-log.ts';
 import { verifyAccessLog } from './actions/verify-access-log.ts';
+import type { SubmitBatchParameters } from './actions/submit-batch.ts';
+import { submitBatch } from './actions/submit-batch.ts';
+import type {
+  PrepareDevicesParameters,
+  RegisterDevicesParameters,
+} from './actions/register-devices.ts';
+import { prepareDevices, registerDevices } from './actions/register-devices.ts';
+import type { DecommissionDeviceParameters } from './actions/decommission-device.ts';
+import { decommissionDevice } from './actions/decommission-device.ts';
+import type { AuthenticateDeviceParameters } from './actions/authenticate-device.ts';
+import { authenticateDevice } from './actions/authenticate-device.ts';
+import { getDevice } from './actions/get-device.ts';
+import { listDevices } from './actions/list-devices.ts';
 import type { Role } from '../../ledger/registries/trust-registry.ts';
 import type { Transport } from './transport.ts';
 
@@ -200,6 +213,16 @@ export function createClient(transport: Transport) {
       getAuditAnchor(transport, holder, logId, sequence),
     verifyAccessLog: (parameters: VerifyAccessLogParameters) =>
       verifyAccessLog(transport, parameters),
+    submitBatch: (parameters: SubmitBatchParameters) => submitBatch(transport, parameters),
+    prepareDevices: (parameters: PrepareDevicesParameters) => prepareDevices(transport, parameters),
+    registerDevices: (parameters: RegisterDevicesParameters) =>
+      registerDevices(transport, parameters),
+    decommissionDevice: (parameters: DecommissionDeviceParameters) =>
+      decommissionDevice(transport, parameters),
+    getDevice: (controller: string, device: string) => getDevice(transport, controller, device),
+    listDevices: (controller: string) => listDevices(transport, controller),
+    authenticateDevice: (parameters: AuthenticateDeviceParameters) =>
+      authenticateDevice(transport, parameters),
   };
 }
 

@@ -150,6 +150,28 @@ export type {
 export type { AccessLogEntry, SegmentVerification } from '../../core/consent/access-log-chain.ts';
 export { DATA_CATEGORIES, DATA_CATEGORY_NAMES } from '../../core/consent/data-categories.ts';
 export type { DataCategory } from '../../core/consent/data-categories.ts';
+export { BATCH_REQUEST_SIZE, submitBatch } from './actions/submit-batch.ts';
+export type { SubmitBatchParameters } from './actions/submit-batch.ts';
+export { prepareDevices, registerDevices } from './actions/register-devices.ts';
+export type {
+  DeviceFailure,
+  PrepareDevicesParameters,
+  PreparedDevice,
+  RegisterDevicesParameters,
+  RegisterDevicesResult,
+} from './actions/register-devices.ts';
+export { decommissionDevice } from './actions/decommission-device.ts';
+export type {
+  DecommissionDeviceParameters,
+  DecommissionDeviceResult,
+} from './actions/decommission-device.ts';
+export { getDevice } from './actions/get-device.ts';
+export { listDevices } from './actions/list-devices.ts';
+export { answerDeviceChallenge } from './actions/answer-device-challenge.ts';
+export { authenticateDevice } from './actions/authenticate-device.ts';
+export type { AuthenticateDeviceParameters } from './actions/authenticate-device.ts';
+export type { DeviceChallenge } from '../../core/device-auth/challenge-response.ts';
+export type { DeviceRecord } from '../../ledger/registries/device-registry.ts';
 
 export { didSigner, signerParts } from './utils/did-signer.ts';
 export type { DidSigner } from './utils/did-signer.ts';

@@ -2,7 +2,14 @@ import type { RealNameBinding } from '../../ledger/registries/real-name-registry
 import type { DisclosureOrder } from '../../ledger/registries/disclosure-order-registry.ts';
 import type { DidResolutionResult, ResolutionOptions } from '../../core/did/index.ts';
 import type { Block } from '../../ledger/block.ts';
-import type { SubmitStatus } from '../../ledger/ledger-node.ts';
+import type { BatchEntryStatus, SubmitStatus } from '../../ledger/ledger-node.ts';
+import type { DeviceRecord } from '../../ledger/registries/device-registry.ts';
+import type { DevicePage } from '../../services/registry-queries/device-query.ts';
+import type { DeviceChallenge } from '../../core/device-auth/challenge-response.ts';
+import type {
+  AuthenticatedDevice,
+  DeviceExpectation,
+} from '../../services/device-auth/device-authenticator.ts';
 import type { Transaction } from '../../ledger/transaction.ts';
 import type { StateProofBundle } from '../../ledger/proofs/state-proof.ts';
 import type { GovernanceConfig } from '../../ledger/registries/governance-registry.ts';
@@ -112,4 +119,21 @@ export interface Transport {
   checkConsent(query: ConsentCheckQuery): Promise<ConsentDecision>;
   /** A data holder's latest access log anchor, or the one at `sequence`; `notFound` if none. */
   getAuditAnchor(holder: string, logId: string, sequence?: number): Promise<AuditAnchor>;
+
+  /** Submits up to 2,000 transactions in one request; one result per entry, in order. */
+  submitBatch(
+    txs: Transaction[],
+    options?: { wait?: boolean; timeoutMs?: number },
+  ): Promise<BatchEntryStatus[]>;
+  /** A device as `controller` registered it; `notFound` if it did not. */
+  getDevice(controller: string, device: string): Promise<DeviceRecord>;
+  /** A page of the devices `controller` registered. */
+  listDevices(
+    controller: string,
+    options?: { after?: string; limit?: number },
+  ): Promise<DevicePage>;
+  /** A fresh device-authentication challenge from the node, for `audience`. */
+  deviceChallenge(audience: string): Promise<DeviceChallenge>;
+  /** The node's check of a device's signed answer to one of its challenges. */
+  verifyDeviceResponse(response: string, expect: DeviceExpectation): Promise<AuthenticatedDevice>;
 }

@@ -1,3 +1,4 @@
+import { base58btc } from 'multiformats/bases/base58';
 import { DdiError, ErrorCode } from '../errors.ts';
 
 /** The method name of ddi's DIDs. */
@@ -5,9 +6,17 @@ export const DID_METHOD = 'ddi';
 
 /**
  * did:ddi method-specific ids are base58btc (Bitcoin alphabet) SHA-256 digests: 32 bytes
- * encode to 43 or 44 characters. Anything else under did:ddi is `invalidDid`.
+ * encode to 43 or 44 characters — or fewer for a digest with leading zero bits (each zero
+ * byte is one "1"), about one in 57,000 creates. Anything else under did:ddi is `invalidDid`.
  */
-const DDI_SUFFIX = /^[1-9A-HJ-NP-Za-km-z]{43,44}$/;
+const DDI_SUFFIX = /^[1-9A-HJ-NP-Za-km-z]{32,44}$/;
+
+function isDdiSuffix(suffix: string): boolean {
+  if (!DDI_SUFFIX.test(suffix)) return false;
+  if (suffix.length >= 43) return true;
+  // The rare short form must still be exactly a 32-byte digest.
+  return base58btc.decode(`z${suffix}`).length === 32;
+}
 // DID Core 1.0 §3.1 ABNF: did = "did:" method-name ":" method-specific-id
 const GENERIC_DID =
   /^did:([a-z0-9]+):((?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})*:)*((?:[A-Za-z0-9._-]|%[0-9A-Fa-f]{2})+)$/;
@@ -29,7 +38,7 @@ export function isDid(value: string): boolean {
 
 /** True if `value` is a well-formed did:ddi DID (no path, query or fragment). */
 export function isDdiDid(value: string): boolean {
-  return value.startsWith('did:ddi:') && DDI_SUFFIX.test(value.slice(8));
+  return value.startsWith('did:ddi:') && isDdiSuffix(value.slice(8));
 }
 
 /**
@@ -56,7 +65,7 @@ export function parseDidUrl(input: string): ParsedDidUrl {
     throw new DdiError(ErrorCode.MethodNotSupported, `DID method "${method}" is not supported`);
   }
   const suffix = did.slice(8);
-  if (!DDI_SUFFIX.test(suffix)) {
+  if (!isDdiSuffix(suffix)) {
     throw new DdiError(ErrorCode.InvalidDid, `not a valid did:ddi identifier: ${clip(did)}`);
   }
   if (fragment !== undefined && !/^[A-Za-z0-9._~!$&'()*+,;=:@/?%-]*$/.test(fragment)) {

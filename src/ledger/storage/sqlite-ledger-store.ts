@@ -175,6 +175,25 @@ export class SqliteLedgerStore {
       .iterate();
   }
 
+  /**
+   * Committed state entries whose keys start with `prefix`, in key order, after the key
+   * `after` (exclusive), at most `limit`: the paging of a registry's listing.
+   */
+  stateWithPrefix(
+    prefix: string,
+    after: string | undefined,
+    limit: number,
+  ): Array<{ key: string; value: string }> {
+    // Keys are ASCII: every key with the prefix sorts below the prefix with its last character + 1.
+    const end = prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1);
+    const resume = after !== undefined && after >= prefix;
+    return this.db
+      .prepare<[string, string, number], { key: string; value: string }>(
+        `SELECT key, value FROM state WHERE key ${resume ? '>' : '>='} ? AND key < ? ORDER BY key LIMIT ?`,
+      )
+      .all(resume ? after : prefix, end, limit);
+  }
+
   getDidVersion(did: string, version: number): DidVersionRow | undefined {
     const row = this.stmts.getVersion.get(did, version);
     return (

@@ -26,6 +26,7 @@ const STATUS: Record<ErrorCode, number> = {
   staleProof: 502,
   // Well-formed and signed, but not acceptable (expired, wrong nonce, unreferenced disclosure).
   invalidCredential: 422,
+  challengeFailed: 401,
   internal: 500,
 };
 

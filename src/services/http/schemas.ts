@@ -59,6 +59,22 @@ export const txStatusSchema = {
   },
 } as const;
 
+export const batchEntryStatusSchema = {
+  $id: 'BatchEntryStatus',
+  type: 'object',
+  required: ['status'],
+  properties: {
+    id: { type: 'string', description: 'absent when the entry is not a transaction at all' },
+    status: { type: 'string', enum: ['pending', 'committed', 'rejected'] },
+    height: { type: 'integer' },
+    position: { type: 'integer' },
+    blockHash: { type: 'string' },
+    code: { type: 'string' },
+    message: { type: 'string' },
+    details: { type: 'object', additionalProperties: true },
+  },
+} as const;
+
 export const blockHeaderSchema = {
   $id: 'BlockHeader',
   type: 'object',
@@ -371,6 +387,7 @@ export const allSchemas = [
   errorSchema,
   transactionSchema,
   txStatusSchema,
+  batchEntryStatusSchema,
   blockHeaderSchema,
   blockSchema,
   resolutionResultSchema,

@@ -20,6 +20,8 @@ import { organizationRoutes } from './routes/organizations.ts';
 import { realNameRoutes } from './routes/real-name.ts';
 import { statusListRoutes } from './routes/status-lists.ts';
 import { consentRoutes } from './routes/consents.ts';
+import { deviceRoutes } from './routes/devices.ts';
+import { DeviceAuthenticator } from '../device-auth/device-authenticator.ts';
 
 export interface HttpServerOptions {
   logger?: boolean;
@@ -98,6 +100,7 @@ export async function buildHttpServer(
   realNameRoutes(app, node.ledger);
   statusListRoutes(app, node.ledger);
   consentRoutes(app, node.ledger);
+  deviceRoutes(app, node.ledger, new DeviceAuthenticator(node.ledger.state));
   proofRoutes(app, node.ledger);
   verifierRoutes(
     app,

@@ -30,6 +30,11 @@ import type {
   TransactionStatus,
 } from '../transport.ts';
 import { checkBlockHeight } from '../lib/block-height.ts';
+import type { BatchEntryStatus } from '../../../ledger/ledger-node.ts';
+import type { DeviceRecord } from '../../../ledger/registries/device-registry.ts';
+import type { DevicePage } from '../../../services/registry-queries/device-query.ts';
+import type { DeviceChallenge } from '../../../core/device-auth/challenge-response.ts';
+import type { AuthenticatedDevice } from '../../../services/device-auth/device-authenticator.ts';
 
 export interface HttpTransportOptions {
   /** The fetch to use (default: the global one). */
@@ -243,6 +248,40 @@ export function httpTransport(baseUrl: string, options: HttpTransportOptions = {
       const path = `v1/audit-anchors/${segment(holder, 'holder')}/${segment(logId, 'logId')}`;
       const query = sequence === undefined ? '' : `?${queryString({ sequence })}`;
       return (await request<AuditAnchor>('GET', path + query)).body;
+    },
+    async submitBatch(txs: Transaction[], batchOptions = {}) {
+      const query = new URLSearchParams();
+      if (batchOptions.wait) query.set('wait', 'true');
+      if (batchOptions.timeoutMs !== undefined)
+        query.set('timeoutMs', String(batchOptions.timeoutMs));
+      const path = `v1/transactions/batch${query.size ? `?${query}` : ''}`;
+      const timeout = batchOptions.wait
+        ? Math.max(defaultTimeout, (batchOptions.timeoutMs ?? 30_000) + 30_000)
+        : defaultTimeout;
+      return (
+        await request<{ results: BatchEntryStatus[] }>('POST', path, { transactions: txs }, timeout)
+      ).body.results;
+    },
+    async getDevice(controller: string, device: string) {
+      const path = `v1/devices/${segment(device, 'device')}?${queryString({ controller })}`;
+      return (await request<DeviceRecord>('GET', path)).body;
+    },
+    async listDevices(controller: string, page = {}) {
+      const path = `v1/devices?${queryString({ controller, ...page })}`;
+      return (await request<DevicePage>('GET', path)).body;
+    },
+    async deviceChallenge(audience: string) {
+      return (await request<DeviceChallenge>('POST', 'v1/device-auth/challenges', { audience }))
+        .body;
+    },
+    async verifyDeviceResponse(response: string, expect) {
+      return (
+        await request<AuthenticatedDevice>('POST', 'v1/device-auth/verify', {
+          response,
+          audience: expect.audience,
+          controller: expect.controller,
+        })
+      ).body;
     },
   };
 }

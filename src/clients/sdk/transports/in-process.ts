@@ -38,6 +38,8 @@ import {
 } from '../../../services/registry-queries/consent-query.ts';
 import type { SubmitTransactionOptions, Transport } from '../transport.ts';
 import { checkBlockHeight } from '../lib/block-height.ts';
+import { deviceOf, devicesOf } from '../../../services/registry-queries/device-query.ts';
+import { DeviceAuthenticator } from '../../../services/device-auth/device-authenticator.ts';
 
 /**
  * A transport that calls a LedgerNode in the same process: for tests and for embedding a
@@ -45,6 +47,7 @@ import { checkBlockHeight } from '../lib/block-height.ts';
  */
 export function inProcessTransport(node: LedgerNode): Transport {
   const startedAt = Date.now();
+  const deviceAuthenticator = new DeviceAuthenticator(node.ledger.state);
   return {
     kind: 'in-process',
     async submit(tx: Transaction, options: SubmitTransactionOptions = {}) {
@@ -136,6 +139,24 @@ export function inProcessTransport(node: LedgerNode): Transport {
     },
     async getAuditAnchor(holder: string, logId: string, sequence?: number) {
       return auditAnchorOf(node.ledger, holder, logId, sequence);
+    },
+    async submitBatch(txs: Transaction[], options = {}) {
+      return node.submitBatch(JSON.parse(JSON.stringify(txs)), {
+        wait: options.wait ?? false,
+        timeoutMs: options.timeoutMs,
+      });
+    },
+    async getDevice(controller: string, device: string) {
+      return deviceOf(node.ledger, controller, device);
+    },
+    async listDevices(controller: string, page = {}) {
+      return devicesOf(node.ledger, controller, page);
+    },
+    async deviceChallenge(audience: string) {
+      return deviceAuthenticator.issueChallenge(audience);
+    },
+    async verifyDeviceResponse(response: string, expect) {
+      return deviceAuthenticator.verify(response, expect);
     },
   };
 }

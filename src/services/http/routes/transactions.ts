@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import type { LedgerNode } from '../../../ledger/ledger-node.ts';
+import { MAX_BATCH_TRANSACTIONS } from '../../../ledger/ledger-node.ts';
 import { DdiError, ErrorCode } from '../../../core/errors.ts';
 
 /** Submit transactions and ask for their status. */
@@ -50,6 +51,76 @@ export function transactionRoutes(app: FastifyInstance, node: LedgerNode): void 
       }
       reply.code(result.status === 'committed' ? 200 : 202);
       return result;
+    },
+  );
+
+  app.post<{
+    Body: { transactions: unknown[] };
+    Querystring: { wait?: 'true' | 'false'; timeoutMs?: string };
+  }>(
+    '/v1/transactions/batch',
+    {
+      // 2,000 transactions of a typical few hundred bytes; the per-transaction 64 KiB limit still holds.
+      bodyLimit: 16 * 1024 * 1024,
+      schema: {
+        summary:
+          'Submit many signed transactions in one request. Each entry is checked and committed on its own: a bad entry is refused with its own code, the others go ahead.',
+        tags: ['ledger'],
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          required: ['transactions'],
+          properties: {
+            transactions: {
+              type: 'array',
+              minItems: 1,
+              maxItems: MAX_BATCH_TRANSACTIONS,
+              // Each entry is decoded on its own, so a malformed one is refused alone.
+              items: { type: 'object' },
+            },
+          },
+        },
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: {
+            wait: {
+              type: 'string',
+              enum: ['true', 'false'],
+              description: 'true: answer once every accepted entry is committed or rejected',
+            },
+            timeoutMs: { type: 'string', pattern: '^[0-9]{1,6}$' },
+          },
+        },
+        response: {
+          200: {
+            description: 'per-entry results, in the order of the request',
+            type: 'object',
+            required: ['results'],
+            properties: {
+              committed: { type: 'integer' },
+              pending: { type: 'integer' },
+              rejected: { type: 'integer' },
+              results: { type: 'array', items: { $ref: 'BatchEntryStatus#' } },
+            },
+          },
+          '4xx': { $ref: 'Error#' },
+          '5xx': { $ref: 'Error#' },
+        },
+      },
+    },
+    async (request) => {
+      const results = await node.submitBatch(request.body.transactions, {
+        wait: request.query.wait === 'true',
+        timeoutMs: request.query.timeoutMs ? Number(request.query.timeoutMs) : undefined,
+      });
+      const count = (status: string) => results.filter((r) => r.status === status).length;
+      return {
+        committed: count('committed'),
+        pending: count('pending'),
+        rejected: count('rejected'),
+        results,
+      };
     },
   );
 
