@@ -163,7 +163,7 @@ async function main(): Promise<void> {
   if (runs('verdict')) {
     for (const m of await benchVerdict()) report(m.name, `${fmt(m.value)} ${m.unit}`);
   }
-  if (!runs('commits') && !runs('scale') && !runs('network')) return;
+  if (!['commits', 'devices', 'scale', 'network'].some(runs)) return;
   const dir = mkdtempSync(join(tmpdir(), 'ddi-bench-'));
   try {
     if (runs('commits')) await benchCommits(dir);
