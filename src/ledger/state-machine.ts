@@ -11,6 +11,7 @@ import { templateRegistryHandlers } from './registries/template-registry.ts';
 import { organizationRegistryHandlers } from './registries/organization-registry.ts';
 import { operatorRegistryHandlers } from './registries/operator-registry.ts';
 import { statusRegistryHandlers } from './registries/status-registry.ts';
+import { applicationRegistryHandlers } from './registries/application-registry.ts';
 import type { TxHandler } from './registries/tx-context.ts';
 
 /** Every transaction type the ledger knows, mapped to the registry that applies it. */
@@ -22,6 +23,7 @@ const handlers: Record<string, TxHandler> = {
   ...organizationRegistryHandlers,
   ...operatorRegistryHandlers,
   ...statusRegistryHandlers,
+  ...applicationRegistryHandlers,
 };
 
 export interface BlockContext {
