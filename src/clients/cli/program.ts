@@ -13,6 +13,7 @@ import { orgCommand } from './commands/org.ts';
 import { issuerCommand } from './commands/issuer.ts';
 import { walletCommand } from './commands/wallet.ts';
 import { statusCommand } from './commands/status.ts';
+import { appCommand } from './commands/app.ts';
 import { DEFAULT_NODE_URL } from './context.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -42,6 +43,7 @@ export function buildProgram(): Command {
     statusCommand(),
     issuerCommand(),
     walletCommand(),
+    appCommand(),
   ]) {
     program.addCommand(command);
   }

@@ -18,6 +18,7 @@ import { trustRoutes } from './routes/trust.ts';
 import { templateRoutes } from './routes/templates.ts';
 import { organizationRoutes } from './routes/organizations.ts';
 import { statusListRoutes } from './routes/status-lists.ts';
+import { applicationRoutes } from './routes/applications.ts';
 
 export interface HttpServerOptions {
   logger?: boolean;
@@ -94,6 +95,7 @@ export async function buildHttpServer(
   templateRoutes(app, node.ledger);
   organizationRoutes(app, node.ledger);
   statusListRoutes(app, node.ledger);
+  applicationRoutes(app, node.ledger);
   proofRoutes(app, node.ledger);
   verifierRoutes(
     app,

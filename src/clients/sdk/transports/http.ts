@@ -7,6 +7,7 @@ import type { GovernanceConfig } from '../../../ledger/registries/governance-reg
 import type { Accreditation } from '../../../ledger/registries/trust-registry.ts';
 import type { TemplateRecord } from '../../../ledger/registries/template-registry.ts';
 import type { OrganizationRecord } from '../../../ledger/registries/organization-registry.ts';
+import type { ApplicationStanding } from '../../../ledger/registries/application-registry.ts';
 import type {
   BlocklistStatus,
   TrustCheckAnswer,
@@ -196,6 +197,10 @@ export function httpTransport(baseUrl: string, options: HttpTransportOptions = {
     async getOrganizationOfDid(did: string) {
       return (await request<OrganizationRecord>('GET', `v1/organizations?${queryString({ did })}`))
         .body;
+    },
+    async getApplication(did: string) {
+      const path = `v1/applications/${segment(did, 'did')}`;
+      return (await request<ApplicationStanding>('GET', path)).body;
     },
     async getStatusList(owner: string, listId: string) {
       const path = `v1/status-lists/${segment(owner, 'owner')}/${segment(listId, 'listId')}`;

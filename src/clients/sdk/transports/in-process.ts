@@ -25,6 +25,7 @@ import {
   organizationByCode,
   organizationByDid,
 } from '../../../services/registry-queries/organization-query.ts';
+import { applicationByDid } from '../../../services/registry-queries/application-query.ts';
 import type { SubmitTransactionOptions, Transport } from '../transport.ts';
 import { checkBlockHeight } from '../lib/block-height.ts';
 
@@ -95,6 +96,9 @@ export function inProcessTransport(node: LedgerNode): Transport {
     },
     async getOrganizationOfDid(did: string) {
       return organizationByDid(node.ledger, did);
+    },
+    async getApplication(did: string) {
+      return applicationByDid(node.ledger, did);
     },
     async getStatusList(owner: string, listId: string) {
       return statusListView(node.ledger, owner, listId);
