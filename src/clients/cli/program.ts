@@ -14,6 +14,7 @@ import { issuerCommand } from './commands/issuer.ts';
 import { walletCommand } from './commands/wallet.ts';
 import { statusCommand } from './commands/status.ts';
 import { appCommand } from './commands/app.ts';
+import { bridgeCommand } from './commands/bridge.ts';
 import { DEFAULT_NODE_URL } from './context.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
     issuerCommand(),
     walletCommand(),
     appCommand(),
+    bridgeCommand(),
   ]) {
     program.addCommand(command);
   }

@@ -17,7 +17,7 @@ function operatorToken(ctx: CliContext): string | undefined {
 }
 
 /** The issuer's assertionMethod key from the keystore: what signs its credentials. */
-async function issuerSigningKey(ctx: CliContext, did: string) {
+export async function issuerSigningKey(ctx: CliContext, did: string) {
   const store = await ctx.keystore(false);
   const record = store.did(did);
   const { content } = await currentDid(ctx.client(), did);
