@@ -2,7 +2,6 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { DdiError, ErrorCode } from '../../../core/errors.ts';
-import { startLoginBridge } from '../../../services/bridge/login-bridge.ts';
 import { remoteVerificationContext } from '../../../services/verifier/remote-verification-context.ts';
 import { collect, withContext } from '../command-kit.ts';
 import { didArgument } from './gov.ts';
@@ -63,6 +62,8 @@ export function bridgeCommand(): Command {
           if (!Number.isInteger(port) || port < 0 || port > 65535) {
             throw new DdiError(ErrorCode.Malformed, '--port must be a port number');
           }
+          // Loaded on use: oidc-provider (and its Node-version notice) stays out of every other command.
+          const { startLoginBridge } = await import('../../../services/bridge/login-bridge.ts');
           const client = ctx.client();
           const templates = await Promise.all(options.template.map((id) => client.getTemplate(id)));
           const running = await startLoginBridge({
