@@ -16,6 +16,7 @@ import { disclosureOrderRegistryHandlers } from './registries/disclosure-order-r
 import { consentRegistryHandlers } from './registries/consent-registry.ts';
 import { auditAnchorRegistryHandlers } from './registries/audit-anchor-registry.ts';
 import { deviceRegistryHandlers } from './registries/device-registry.ts';
+import { applicationRegistryHandlers } from './registries/application-registry.ts';
 import type { TxHandler } from './registries/tx-context.ts';
 
 /** Every transaction type the ledger knows, mapped to the registry that applies it. */
@@ -32,6 +33,7 @@ const handlers: Record<string, TxHandler> = {
   ...consentRegistryHandlers,
   ...auditAnchorRegistryHandlers,
   ...deviceRegistryHandlers,
+  ...applicationRegistryHandlers,
 };
 
 export interface BlockContext {

@@ -16,6 +16,8 @@ import { walletCommand } from './commands/wallet.ts';
 import { statusCommand } from './commands/status.ts';
 import { consentCommand } from './commands/consent.ts';
 import { deviceCommand } from './commands/device.ts';
+import { appCommand } from './commands/app.ts';
+import { bridgeCommand } from './commands/bridge.ts';
 import { DEFAULT_NODE_URL } from './context.ts';
 import { UsageError } from './usage-error.ts';
 
@@ -48,6 +50,8 @@ export function buildProgram(): Command {
     walletCommand(),
     agencyCommand(),
     deviceCommand(),
+    appCommand(),
+    bridgeCommand(),
   ]) {
     program.addCommand(command);
   }

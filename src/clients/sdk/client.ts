@@ -113,6 +113,21 @@ import type { AuthenticateDeviceParameters } from './actions/authenticate-device
 import { authenticateDevice } from './actions/authenticate-device.ts';
 import { getDevice } from './actions/get-device.ts';
 import { listDevices } from './actions/list-devices.ts';
+import type { RegisterApplicationParameters } from './actions/register-application.ts';
+import { prepareRegisterApplication, registerApplication } from './actions/register-application.ts';
+import type { UpdateApplicationParameters } from './actions/update-application.ts';
+import { prepareUpdateApplication, updateApplication } from './actions/update-application.ts';
+import type { SetApplicationStatusParameters } from './actions/set-application-status.ts';
+import {
+  prepareSetApplicationStatus,
+  setApplicationStatus,
+} from './actions/set-application-status.ts';
+import type { RequireApplicationAccreditationParameters } from './actions/require-application-accreditation.ts';
+import {
+  prepareRequireApplicationAccreditation,
+  requireApplicationAccreditation,
+} from './actions/require-application-accreditation.ts';
+import { getApplication } from './actions/get-application.ts';
 import type { Role } from '../../ledger/registries/trust-registry.ts';
 import type { Transport } from './transport.ts';
 
@@ -198,6 +213,25 @@ export function createClient(transport: Transport) {
     reinstateCredential: (parameters: CredentialStatusEntryParameters) =>
       reinstateCredential(transport, parameters),
     getStatusList: (owner: string, listId: string) => getStatusList(transport, owner, listId),
+
+    registerApplication: (parameters: RegisterApplicationParameters) =>
+      registerApplication(transport, parameters),
+    prepareRegisterApplication: (parameters: RegisterApplicationParameters) =>
+      prepareRegisterApplication(transport, parameters),
+    updateApplication: (parameters: UpdateApplicationParameters) =>
+      updateApplication(transport, parameters),
+    prepareUpdateApplication: (parameters: UpdateApplicationParameters) =>
+      prepareUpdateApplication(transport, parameters),
+    setApplicationStatus: (parameters: SetApplicationStatusParameters) =>
+      setApplicationStatus(transport, parameters),
+    prepareSetApplicationStatus: (parameters: SetApplicationStatusParameters) =>
+      prepareSetApplicationStatus(transport, parameters),
+    requireApplicationAccreditation: (parameters: RequireApplicationAccreditationParameters) =>
+      requireApplicationAccreditation(transport, parameters),
+    prepareRequireApplicationAccreditation: (
+      parameters: RequireApplicationAccreditationParameters,
+    ) => prepareRequireApplicationAccreditation(transport, parameters),
+    getApplication: (did: string) => getApplication(transport, did),
     getCredentialStatus: (owner: string, listId: string, index: number) =>
       getCredentialStatus(transport, owner, listId, index),
 

@@ -64,6 +64,21 @@ export {
   prepareDeregisterOrganization,
 } from './actions/deregister-organization.ts';
 export type { DeregisterOrganizationParameters } from './actions/deregister-organization.ts';
+export { prepareRegisterApplication, registerApplication } from './actions/register-application.ts';
+export type { RegisterApplicationParameters } from './actions/register-application.ts';
+export { prepareUpdateApplication, updateApplication } from './actions/update-application.ts';
+export type { UpdateApplicationParameters } from './actions/update-application.ts';
+export {
+  prepareSetApplicationStatus,
+  setApplicationStatus,
+} from './actions/set-application-status.ts';
+export type { SetApplicationStatusParameters } from './actions/set-application-status.ts';
+export {
+  prepareRequireApplicationAccreditation,
+  requireApplicationAccreditation,
+} from './actions/require-application-accreditation.ts';
+export type { RequireApplicationAccreditationParameters } from './actions/require-application-accreditation.ts';
+export { getApplication } from './actions/get-application.ts';
 export { getGovernance } from './actions/get-governance.ts';
 export { getAccreditation } from './actions/get-accreditation.ts';
 export { listAccreditations } from './actions/list-accreditations.ts';

@@ -16,6 +16,7 @@ import type { GovernanceConfig } from '../../ledger/registries/governance-regist
 import type { Accreditation, Role } from '../../ledger/registries/trust-registry.ts';
 import type { TemplateRecord } from '../../ledger/registries/template-registry.ts';
 import type { OrganizationRecord } from '../../ledger/registries/organization-registry.ts';
+import type { ApplicationStanding } from '../../ledger/registries/application-registry.ts';
 import type {
   BlocklistStatus,
   TrustCheckAnswer,
@@ -90,6 +91,8 @@ export interface Transport {
   getRealNameBindingOfDid(did: string): Promise<RealNameBinding>;
   /** A regulator's disclosure order. */
   getDisclosureOrder(orderId: string): Promise<DisclosureOrder>;
+  /** A registered application and whether it may sign people in now; `notFound` otherwise. */
+  getApplication(did: string): Promise<ApplicationStanding>;
   /** A DID's record with Merkle proofs against the node's signed head (for light clients). */
   proveDidRecord(did: string): Promise<{ did: string; proof: StateProofBundle }>;
   /** The trust check with proofs of every registry entry it read (for light clients). */

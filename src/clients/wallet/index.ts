@@ -7,3 +7,5 @@ export { parsePresentationRequest, presentCredentials } from './present.ts';
 export type { PresentationRequest, PresentationResponse } from './present.ts';
 export { describeCredential, summarizeCredential } from './summary.ts';
 export type { CredentialSummary } from './summary.ts';
+export { answerLoginRequest, openLoginRequest, parseWalletUri, sendLoginAnswer } from './login.ts';
+export type { LoginAnswer, LoginLedger, LoginPrompt } from './login.ts';

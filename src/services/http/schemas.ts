@@ -381,6 +381,52 @@ export const disclosureOrderSchema = {
   },
 } as const;
 
+export const applicationStandingSchema = {
+  $id: 'ApplicationStanding',
+  type: 'object',
+  required: ['application', 'accreditation', 'mayAuthenticate'],
+  properties: {
+    application: {
+      type: 'object',
+      required: ['did', 'name', 'redirectUris', 'status', 'accreditationRequired', 'version'],
+      properties: {
+        did: { type: 'string' },
+        name: { type: 'string', description: 'what a wallet shows the person signing in' },
+        redirectUris: { type: 'array', items: { type: 'string' } },
+        status: { type: 'string', enum: ['active', 'suspended'] },
+        accreditationRequired: { type: 'boolean' },
+        version: { type: 'integer', description: 'app.update and app.setStatus name it' },
+        history: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              change: { type: 'string' },
+              time: { type: 'integer' },
+              height: { type: 'integer' },
+              txId: { type: 'string' },
+              reason: { type: 'string' },
+            },
+          },
+        },
+      },
+    },
+    accreditation: {
+      type: 'object',
+      properties: {
+        required: { type: 'boolean' },
+        held: { type: 'boolean' },
+        reason: { type: 'string' },
+      },
+    },
+    mayAuthenticate: { type: 'boolean' },
+    refusal: {
+      type: 'string',
+      enum: ['applicationSuspended', 'applicationDidDeactivated', 'applicationNotAccredited'],
+    },
+  },
+} as const;
+
 export const allSchemas = [
   realNameBindingSchema,
   disclosureOrderSchema,
@@ -398,4 +444,5 @@ export const allSchemas = [
   blocklistEntrySchema,
   templateRecordSchema,
   organizationSchema,
+  applicationStandingSchema,
 ];

@@ -22,6 +22,7 @@ import { statusListRoutes } from './routes/status-lists.ts';
 import { consentRoutes } from './routes/consents.ts';
 import { deviceRoutes } from './routes/devices.ts';
 import { DeviceAuthenticator } from '../device-auth/device-authenticator.ts';
+import { applicationRoutes } from './routes/applications.ts';
 
 export interface HttpServerOptions {
   logger?: boolean;
@@ -101,6 +102,7 @@ export async function buildHttpServer(
   statusListRoutes(app, node.ledger);
   consentRoutes(app, node.ledger);
   deviceRoutes(app, node.ledger, new DeviceAuthenticator(node.ledger.state));
+  applicationRoutes(app, node.ledger);
   proofRoutes(app, node.ledger);
   verifierRoutes(
     app,

@@ -1,18 +1,23 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { createInterface } from 'node:readline/promises';
 import { Command, Option } from 'commander';
 import { parseDidUrl } from '../../../core/did/index.ts';
 import { DdiError, ErrorCode } from '../../../core/errors.ts';
 import type { Keystore } from '../../keystore/keystore.ts';
 import { readPassphrase } from '../../keystore/passphrase.ts';
 import {
+  answerLoginRequest,
+  openLoginRequest,
   parsePresentationRequest,
   presentCredentials,
   receiveCredential,
   summarizeCredential,
   WalletStore,
+  sendLoginAnswer,
   walletPath,
 } from '../../wallet/index.ts';
-import type { CredentialSummary } from '../../wallet/index.ts';
+import type { CredentialSummary, LoginPrompt } from '../../wallet/index.ts';
+import { UsageError } from '../usage-error.ts';
 import { withContext } from '../command-kit.ts';
 import type { CliContext } from '../context.ts';
 import { authenticationSigner } from '../did-keys.ts';
@@ -51,6 +56,74 @@ function summaryLines(s: CredentialSummary): string[] {
           .join(', ')}`
       : `  claims   ${s.claimNames.join(', ')}`,
   ];
+}
+
+/** The signer of a holder key the keystore holds. */
+function keystoreSigner(keys: Keystore) {
+  return (kid: string) => {
+    const { did, fragment } = parseDidUrl(kid);
+    const name = fragment === undefined ? undefined : keys.did(did)?.signingKeys[fragment];
+    if (name === undefined) {
+      throw new DdiError(ErrorCode.UnknownKey, `the keystore has no key ${kid}`);
+    }
+    const { type, privateKey } = keys.keyPair(name);
+    return { type, privateKey };
+  };
+}
+
+/** Who asks, in words: the application, and the one a bridge asks for. */
+function askerLines(prompt: LoginPrompt): string[] {
+  const lines = prompt.relyingParty
+    ? [
+        `${prompt.relyingParty.name} asks you to sign in`,
+        `  application  ${prompt.relyingParty.did}`,
+        `  through      ${prompt.verifier.name} (${prompt.verifier.did})`,
+      ]
+    : [`${prompt.verifier.name} asks you to sign in`, `  application  ${prompt.verifier.did}`];
+  lines.push(`  answer to    ${prompt.request.response_uri}`);
+  lines.push(
+    prompt.requestedClaims.length
+      ? `  it asks for  ${prompt.requestedClaims.join(', ')}`
+      : '  it asks for  no claims (sign-in only)',
+  );
+  return lines;
+}
+
+/** The claims the person agrees to share: --consent, --yes (all), or asked one by one. */
+async function consentedClaims(
+  ctx: CliContext,
+  prompt: LoginPrompt,
+  options: { consent?: string; yes?: boolean; none?: boolean },
+): Promise<string[]> {
+  const given = [options.consent !== undefined, options.yes === true, options.none === true];
+  if (given.filter(Boolean).length > 1) {
+    throw new UsageError('give one of --consent, --yes and --none');
+  }
+  if (options.none) return [];
+  if (options.yes) return prompt.requestedClaims;
+  if (options.consent !== undefined) {
+    return options.consent
+      .split(',')
+      .map((c) => c.trim())
+      .filter(Boolean);
+  }
+  if (prompt.requestedClaims.length === 0) return [];
+  if (!process.stdin.isTTY) {
+    throw new UsageError(
+      'say which claims to share: --consent a,b, --yes (all asked for) or --none; or run in a terminal to be asked',
+    );
+  }
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    const chosen: string[] = [];
+    for (const claim of prompt.requestedClaims) {
+      const answer = await rl.question(`share ${claim}? [y/N] `);
+      if (/^y(es)?$/i.test(answer.trim())) chosen.push(claim);
+    }
+    return chosen;
+  } finally {
+    rl.close();
+  }
 }
 
 /** `ddi wallet …`: a holder's credentials (OpenID4VCI receive, DCQL presentations). */
@@ -163,18 +236,57 @@ export function walletCommand(): Command {
           options.credential === undefined
             ? store.credentials()
             : [store.credential(options.credential)];
-        const response = presentCredentials(request, offered, (kid) => {
-          const { did, fragment } = parseDidUrl(kid);
-          const name = fragment === undefined ? undefined : keys.did(did)?.signingKeys[fragment];
-          if (name === undefined) {
-            throw new DdiError(ErrorCode.UnknownKey, `the keystore has no key ${kid}`);
-          }
-          const { type, privateKey } = keys.keyPair(name);
-          return { type, privateKey };
-        });
+        const response = presentCredentials(request, offered, keystoreSigner(keys));
         // The vp_token is the output in both modes: it is what goes to the verifier.
         ctx.print(response, () => JSON.stringify(response, null, 2));
       }),
+    );
+  wallet
+    .command('login')
+    .description(
+      'sign in to an application: check who asks (app registry), consent to claims, answer (OpenID4VP + SIOPv2)',
+    )
+    .argument('<request-uri>', 'the openid4vp://… link or QR code content the application shows')
+    .option('--holder <did>', 'sign in as this DID (default: the only one)')
+    .option('--consent <claims>', 'share these claims (comma-separated), and no others')
+    .option('--yes', 'share every claim asked for')
+    .option('--none', 'share no claims: sign in only')
+    .action(
+      withContext(
+        async (
+          ctx,
+          uri: string,
+          options: { holder?: string; consent?: string; yes?: boolean; none?: boolean },
+        ) => {
+          const prompt = await openLoginRequest(uri, ctx.client());
+          ctx.note(askerLines(prompt).join('\n'));
+          const consent = await consentedClaims(ctx, prompt, options);
+          const keys = await ctx.keystore(false);
+          const did = holderDid(keys, options.holder);
+          const holderKid = (await authenticationSigner(ctx.client(), keys, did)).kid;
+          const credentials = consent.length ? (await openWallet(ctx)).credentials() : [];
+          const answer = answerLoginRequest(prompt, {
+            holderKid,
+            signerFor: keystoreSigner(keys),
+            credentials,
+            consent,
+          });
+          const sent = await sendLoginAnswer(prompt, answer);
+          const application = prompt.relyingParty ?? prompt.verifier;
+          const value = {
+            application: application.did,
+            name: application.name,
+            holder: did,
+            shared: consent,
+            ...(sent.redirectUri ? { redirectUri: sent.redirectUri } : {}),
+          };
+          ctx.print(value, () => [
+            `signed in to ${application.name} as ${did}`,
+            `  shared       ${consent.length ? consent.join(', ') : 'no claims'}`,
+            ...(sent.redirectUri ? [`  continue at  ${sent.redirectUri}`] : []),
+          ]);
+        },
+      ),
     );
   return wallet;
 }

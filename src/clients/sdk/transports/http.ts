@@ -9,6 +9,7 @@ import type { GovernanceConfig } from '../../../ledger/registries/governance-reg
 import type { Accreditation } from '../../../ledger/registries/trust-registry.ts';
 import type { TemplateRecord } from '../../../ledger/registries/template-registry.ts';
 import type { OrganizationRecord } from '../../../ledger/registries/organization-registry.ts';
+import type { ApplicationStanding } from '../../../ledger/registries/application-registry.ts';
 import type {
   BlocklistStatus,
   TrustCheckAnswer,
@@ -220,6 +221,10 @@ export function httpTransport(baseUrl: string, options: HttpTransportOptions = {
     async getDisclosureOrder(orderId: string) {
       const path = `v1/disclosure-orders/${segment(orderId, 'orderId')}`;
       return (await request<DisclosureOrder>('GET', path)).body;
+    },
+    async getApplication(did: string) {
+      const path = `v1/applications/${segment(did, 'did')}`;
+      return (await request<ApplicationStanding>('GET', path)).body;
     },
     async getStatusList(owner: string, listId: string) {
       const path = `v1/status-lists/${segment(owner, 'owner')}/${segment(listId, 'listId')}`;

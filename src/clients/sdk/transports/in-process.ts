@@ -36,6 +36,7 @@ import {
   consentDecision,
   consentsOf,
 } from '../../../services/registry-queries/consent-query.ts';
+import { applicationByDid } from '../../../services/registry-queries/application-query.ts';
 import type { SubmitTransactionOptions, Transport } from '../transport.ts';
 import { checkBlockHeight } from '../lib/block-height.ts';
 import { deviceOf, devicesOf } from '../../../services/registry-queries/device-query.ts';
@@ -118,6 +119,9 @@ export function inProcessTransport(node: LedgerNode): Transport {
     },
     async getDisclosureOrder(orderId: string) {
       return disclosureOrderById(node.ledger, orderId);
+    },
+    async getApplication(did: string) {
+      return applicationByDid(node.ledger, did);
     },
     async getStatusList(owner: string, listId: string) {
       return statusListView(node.ledger, owner, listId);

@@ -1,0 +1,309 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import Fastify from 'fastify';
+import type { FastifyInstance } from 'fastify';
+import { DdiError } from '../../src/core/errors.ts';
+import {
+  answerLoginRequest,
+  openLoginRequest,
+  sendLoginAnswer,
+} from '../../src/clients/wallet/index.ts';
+import type { LoginPrompt } from '../../src/clients/wallet/index.ts';
+import { httpStatusFor, toDdiError } from '../../src/services/http/error-status.ts';
+import { LoginVerifier } from '../../src/services/login/login-verifier.ts';
+import { acceptFormBodies, loginVerifierRoutes } from '../../src/services/login/login-routes.ts';
+import { startLoginBridge } from '../../src/services/bridge/login-bridge.ts';
+import type { RunningBridge } from '../../src/services/bridge/login-bridge.ts';
+import { freePort } from '../helpers/node-process.ts';
+import { IDENTITY_TYPE, openLoginNetwork, pairwiseSecret } from '../helpers/login-network.ts';
+import type { LoginNetwork } from '../helpers/login-network.ts';
+import { newDid } from '../helpers/issuer-network.ts';
+
+// Each way a login can be misused, refused with a clear code: reused nonce, wrong audience,
+// expired request, mix-up between relying parties, unregistered redirect URI, unregistered or
+// suspended client — at the wallet, at the relying party and at the bridge.
+
+let n: LoginNetwork;
+const servers: FastifyInstance[] = [];
+let clock = Date.now();
+let bridge: RunningBridge;
+let shop: { did: string };
+const SHOP_CALLBACK = 'http://127.0.0.1:9/callback';
+
+/** A relying party on its own port: a LoginVerifier behind the two OpenID4VP routes. */
+async function relyingParty(
+  options: { register?: boolean; registeredUri?: string; ttlMs?: number } = {},
+): Promise<{ did: string; verifier: LoginVerifier; url: string }> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const responseUri = `${url}/openid4vp/response`;
+  const app =
+    options.register === false
+      ? await newDid(n.client, 'ed25519')
+      : await n.registerApp('Relying party', [options.registeredUri ?? responseUri]);
+  const verifier = new LoginVerifier({
+    clientDid: app.did,
+    signingKey: {
+      kid: app.signer.kid,
+      signer: { type: app.keyPair.type, privateKey: app.keyPair.privateKey },
+    },
+    requestUriBase: `${url}/openid4vp/request`,
+    responseUri,
+    context: n.context,
+    requestTtlMs: options.ttlMs ?? 60_000,
+    now: () => clock,
+  });
+  const server = Fastify();
+  acceptFormBodies(server);
+  server.setErrorHandler((err, _request, reply) => {
+    const error = toDdiError(err);
+    reply.code(httpStatusFor(error.code)).send(error.toJSON());
+  });
+  loginVerifierRoutes(server, verifier, {
+    requestPath: '/openid4vp/request',
+    responsePath: '/openid4vp/response',
+  });
+  await server.listen({ host: '127.0.0.1', port });
+  servers.push(server);
+  return { did: app.did, verifier, url };
+}
+
+const ASK = {
+  credentials: [
+    {
+      id: 'identity',
+      format: 'dc+sd-jwt',
+      meta: { vct_values: [IDENTITY_TYPE] },
+      claims: [{ path: ['age_over_18'] }],
+    },
+  ],
+};
+
+function answer(prompt: LoginPrompt, consent = ['age_over_18']) {
+  return answerLoginRequest(prompt, {
+    holderKid: n.holder.kid,
+    signerFor: () => ({ type: n.holder.keyPair.type, privateKey: n.holder.keyPair.privateKey }),
+    credentials: [n.holder.credential],
+    consent,
+    now: clock,
+  });
+}
+
+async function refusal(promise: Promise<unknown>): Promise<DdiError> {
+  const err = await promise.then(
+    () => new Error('expected a refusal'),
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(DdiError);
+  return err as DdiError;
+}
+
+beforeAll(async () => {
+  n = await openLoginNetwork();
+  const port = await freePort();
+  const bridgeApp = await n.registerApp('ddi login bridge', [
+    `http://127.0.0.1:${port}/openid4vp/response`,
+  ]);
+  bridge = await startLoginBridge({
+    bridgeDid: bridgeApp.did,
+    signingKey: {
+      kid: bridgeApp.signer.kid,
+      signer: { type: bridgeApp.keyPair.type, privateKey: bridgeApp.keyPair.privateKey },
+    },
+    ledger: n.client,
+    verification: n.context,
+    pairwiseSecret: pairwiseSecret(),
+    credentialTypes: [IDENTITY_TYPE],
+    port,
+  });
+  shop = await n.registerApp('Shop', [SHOP_CALLBACK]);
+}, 60_000);
+
+afterAll(async () => {
+  for (const server of servers) await server.close();
+  await bridge?.close();
+  await n?.close();
+});
+
+describe('native login (OpenID4VP + SIOPv2)', () => {
+  it('signs in with only the consented claims', async () => {
+    const rp = await relyingParty();
+    const created = rp.verifier.createRequest({ dcqlQuery: ASK });
+    const prompt = await openLoginRequest(created.walletUri, n.client, { now: clock });
+    expect(prompt.verifier.did).toBe(rp.did);
+    expect(prompt.requestedClaims).toEqual(['age_over_18']);
+    await sendLoginAnswer(prompt, answer(prompt));
+    const outcome = rp.verifier.outcome(created.state);
+    expect(outcome).toMatchObject({
+      status: 'done',
+      result: { holder: n.holder.did, claims: { age_over_18: true } },
+    });
+  });
+
+  it('refuses a reused nonce: an answer is accepted once', async () => {
+    const rp = await relyingParty();
+    const prompt = await openLoginRequest(
+      rp.verifier.createRequest({ dcqlQuery: ASK }).walletUri,
+      n.client,
+      { now: clock },
+    );
+    const a = answer(prompt);
+    await sendLoginAnswer(prompt, a);
+    const err = await refusal(sendLoginAnswer(prompt, a));
+    expect(err.code).toBe('replay');
+    expect(err.details?.reason).toBe('nonceReused');
+  });
+
+  it('refuses an answer made for another audience', async () => {
+    const a = await relyingParty();
+    const b = await relyingParty();
+    const prompt = await openLoginRequest(
+      b.verifier.createRequest({ dcqlQuery: ASK }).walletUri,
+      n.client,
+      { now: clock },
+    );
+    // The ID token and key binding name A, sent to B with B's state and nonce.
+    const forged = answer({
+      ...prompt,
+      request: { ...prompt.request, client_id: a.verifier.clientId },
+    });
+    const err = await refusal(sendLoginAnswer(prompt, forged));
+    expect(err.code).toBe('invalidCredential');
+    expect(err.details?.reason).toBe('audienceMismatch');
+  });
+
+  it('refuses a mix-up: an answer for one relying party sent to another', async () => {
+    const a = await relyingParty();
+    const b = await relyingParty();
+    const promptA = await openLoginRequest(
+      a.verifier.createRequest({ dcqlQuery: ASK }).walletUri,
+      n.client,
+      { now: clock },
+    );
+    const toB = {
+      ...promptA,
+      request: { ...promptA.request, response_uri: `${b.url}/openid4vp/response` },
+    };
+    const err = await refusal(sendLoginAnswer(toB, answer(promptA)));
+    expect(err.code).toBe('invalidCredential');
+    expect(err.details?.reason).toBe('unknownState');
+    // A still takes its own answer: the misdirected one consumed nothing of A's.
+    await sendLoginAnswer(promptA, answer(promptA));
+    expect(a.verifier.outcome(promptA.request.state).status).toBe('done');
+  });
+
+  it('refuses an expired request, at the wallet and at the relying party', async () => {
+    const rp = await relyingParty({ ttlMs: 60_000 });
+    const late = rp.verifier.createRequest({ dcqlQuery: ASK });
+    const prompt = await openLoginRequest(late.walletUri, n.client, { now: clock });
+    clock += 61_000;
+    try {
+      // The wallet checks `exp` of a request it already holds…
+      const atWallet = await refusal(openLoginRequest(late.walletUri, n.client, { now: clock }));
+      expect(atWallet.code).toBe('invalidCredential');
+      expect(atWallet.details?.reason).toBe('requestExpired');
+      // …and the relying party refuses an answer that comes too late.
+      const err = await refusal(sendLoginAnswer(prompt, answer(prompt)));
+      expect(err.code).toBe('invalidCredential');
+      expect(err.details?.reason).toBe('requestExpired');
+    } finally {
+      clock -= 61_000;
+    }
+  });
+
+  it('refuses a response URI the application has not registered', async () => {
+    const rp = await relyingParty({ registeredUri: 'https://rp.example/openid4vp/response' });
+    const err = await refusal(
+      openLoginRequest(rp.verifier.createRequest({ dcqlQuery: ASK }).walletUri, n.client, {
+        now: clock,
+      }),
+    );
+    expect(err.code).toBe('unauthorized');
+    expect(err.details?.reason).toBe('redirectUriNotRegistered');
+  });
+
+  it('refuses an unregistered application', async () => {
+    const rp = await relyingParty({ register: false });
+    const err = await refusal(
+      openLoginRequest(rp.verifier.createRequest().walletUri, n.client, { now: clock }),
+    );
+    expect(err.code).toBe('unauthorized');
+    expect(err.details?.reason).toBe('unregisteredApplication');
+  });
+
+  it('refuses a suspended application until the regulator reinstates it', async () => {
+    const rp = await relyingParty();
+    await n.client.setApplicationStatus({ did: rp.did, status: 'suspended', signer: n.gov });
+    const err = await refusal(
+      openLoginRequest(rp.verifier.createRequest().walletUri, n.client, { now: clock }),
+    );
+    expect(err.code).toBe('unauthorized');
+    expect(err.details?.reason).toBe('applicationSuspended');
+    await n.client.setApplicationStatus({ did: rp.did, status: 'active', signer: n.gov });
+    const prompt = await openLoginRequest(rp.verifier.createRequest().walletUri, n.client, {
+      now: clock,
+    });
+    expect(prompt.requestedClaims).toEqual([]);
+  });
+});
+
+describe('the bridge (OpenID Connect)', () => {
+  /** An authorization request as an application would send it; returns status and page. */
+  async function authorize(clientId: string, redirectUri: string) {
+    const query = new URLSearchParams({
+      client_id: clientId,
+      response_type: 'code',
+      scope: 'openid age_over_18',
+      redirect_uri: redirectUri,
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+      state: 'xyz',
+    });
+    const response = await fetch(`${bridge.url}/auth?${query}`, { redirect: 'manual' });
+    return {
+      status: response.status,
+      location: response.headers.get('location'),
+      page: await response.text(),
+    };
+  }
+
+  it('tells applications it binds responses to itself (RFC 9207 iss) and signs subs pairwise', async () => {
+    const discovery = (await (
+      await fetch(`${bridge.url}/.well-known/openid-configuration`)
+    ).json()) as Record<string, unknown>;
+    expect(discovery).toMatchObject({
+      issuer: bridge.url,
+      authorization_response_iss_parameter_supported: true,
+      subject_types_supported: ['pairwise'],
+      code_challenge_methods_supported: ['S256'],
+    });
+  });
+
+  it('sends a registered client with its registered redirect URI to the sign-in page', async () => {
+    const ok = await authorize(shop.did, SHOP_CALLBACK);
+    expect(ok.status).toBe(303);
+    expect(ok.location).toMatch(/^\/interaction\//);
+  });
+
+  it('refuses a redirect URI the client has not registered, without redirecting', async () => {
+    const bad = await authorize(shop.did, 'http://127.0.0.1:9/elsewhere');
+    expect(bad.status).toBe(400);
+    expect(bad.location).toBeNull();
+    expect(bad.page).toContain('invalid_redirect_uri');
+  });
+
+  it('refuses an unregistered client', async () => {
+    const stranger = await newDid(n.client, 'ed25519');
+    const bad = await authorize(stranger.did, SHOP_CALLBACK);
+    expect(bad.status).toBe(400);
+    expect(bad.page).toContain('invalid_client');
+  });
+
+  it('refuses a suspended client, and takes it back once reinstated', async () => {
+    await n.client.setApplicationStatus({ did: shop.did, status: 'suspended', signer: n.gov });
+    const bad = await authorize(shop.did, SHOP_CALLBACK);
+    expect(bad.status).toBe(400);
+    expect(bad.page).toContain('invalid_client');
+    await n.client.setApplicationStatus({ did: shop.did, status: 'active', signer: n.gov });
+    expect((await authorize(shop.did, SHOP_CALLBACK)).status).toBe(303);
+  });
+});
