@@ -1,6 +1,11 @@
 import { DdiError, ErrorCode, ensure } from '../../core/errors.ts';
 import { publicKeyFromMultibase } from '../../core/keys/index.ts';
-import { findVerificationMethod, hasRelationship, parseDidUrl } from '../../core/did/index.ts';
+import {
+  findVerificationMethod,
+  hasRelationship,
+  parseDdiDid,
+  parseDidUrl,
+} from '../../core/did/index.ts';
 import type { DidDocumentContent } from '../../core/did/index.ts';
 import type { TransactionProof } from '../transaction.ts';
 import type { TxContext } from './tx-context.ts';
@@ -102,4 +107,15 @@ export function previousVersionField(value: unknown, current: number, what: stri
       },
     );
   }
+}
+
+/** A payload field naming an active DID (`notFound` if it is not on the ledger or deactivated). */
+export function activeDidField(ctx: TxContext, value: unknown, field: string): string {
+  ensure(typeof value === 'string', ErrorCode.Malformed, `${field} must be a DID`, { field });
+  const did = parseDdiDid(value);
+  const record = readDidRecord(ctx.state, did);
+  ensure(record && !record.deactivated, ErrorCode.NotFound, `${did} is not an active DID`, {
+    field,
+  });
+  return did;
 }

@@ -8,7 +8,13 @@ import {
 import type { DataCategory } from '../../core/consent/data-categories.ts';
 import type { StateReader } from '../state/world-state.ts';
 import type { TxContext, TxHandler } from './tx-context.ts';
-import { authorizeDidSigner, optionalReason, payloadFields, singleProof } from './authorization.ts';
+import {
+  activeDidField,
+  authorizeDidSigner,
+  optionalReason,
+  payloadFields,
+  singleProof,
+} from './authorization.ts';
 import { readDidRecord } from './did-state.ts';
 
 /**
@@ -237,16 +243,6 @@ function scopesField(value: unknown): DataCategory[] {
   return [...scopes].sort();
 }
 
-function activeDid(ctx: TxContext, value: unknown, field: string): string {
-  ensure(typeof value === 'string', ErrorCode.Malformed, `${field} must be a DID`, { field });
-  const did = parseDdiDid(value);
-  const record = readDidRecord(ctx.state, did);
-  ensure(record && !record.deactivated, ErrorCode.NotFound, `${did} is not an active DID`, {
-    field,
-  });
-  return did;
-}
-
 /** consent.grant: the grantor, signing, grants the grantee access on these terms. */
 const grant: TxHandler = (ctx) => {
   const p = payloadFields(ctx, [
@@ -274,7 +270,7 @@ const grant: TxHandler = (ctx) => {
   );
   const signer = authorizeDidSigner(ctx, singleProof(ctx));
   ensure(signer === grantor, ErrorCode.Unauthorized, `${signer} cannot grant for ${grantor}`);
-  const grantee = activeDid(ctx, p.grantee, 'grantee');
+  const grantee = activeDidField(ctx, p.grantee, 'grantee');
   ensure(grantee !== grantor, ErrorCode.Malformed, 'a DID does not grant access to itself', {
     field: 'grantee',
   });

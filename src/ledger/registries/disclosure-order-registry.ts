@@ -2,10 +2,9 @@ import { DdiError, ErrorCode, ensure } from '../../core/errors.ts';
 import { parseDdiDid } from '../../core/did/index.ts';
 import type { StateReader } from '../state/world-state.ts';
 import type { TxHandler } from './tx-context.ts';
-import { payloadFields } from './authorization.ts';
+import { activeDidField, payloadFields } from './authorization.ts';
 import { authorizeGovernance } from './governance-registry.ts';
 import { authorizeAgency, realNameBindingOfDid } from './real-name-registry.ts';
-import { readDidRecord } from './did-state.ts';
 
 /**
  * Supervised disclosure: the only way an agency reveals who is behind a DID. The regulator
@@ -83,7 +82,7 @@ const order: TxHandler = (ctx) => {
   ensure(typeof p.subject === 'string', ErrorCode.Malformed, 'subject must be a DID');
   const subject = parseDdiDid(p.subject);
   ensure(typeof p.recipient === 'string', ErrorCode.Malformed, 'recipient must be a DID');
-  const recipient = parseDdiDid(p.recipient);
+  parseDdiDid(p.recipient);
   const legalBasis = plainText(p.legalBasis, 'legalBasis', 200);
   const caseReference = plainText(p.caseReference, 'caseReference', 100);
   ensure(
@@ -97,8 +96,7 @@ const order: TxHandler = (ctx) => {
   ensure(!readDisclosureOrder(ctx.state, orderId), ErrorCode.Conflict, `order ${orderId} exists`);
   const binding = realNameBindingOfDid(ctx.state, subject);
   if (!binding) throw new DdiError(ErrorCode.NotFound, `${subject} has no real-name registration`);
-  const holder = readDidRecord(ctx.state, recipient);
-  ensure(holder && !holder.deactivated, ErrorCode.NotFound, `${recipient} is not an active DID`);
+  const recipient = activeDidField(ctx, p.recipient, 'recipient');
   const record: DisclosureOrder = {
     orderId,
     subject,

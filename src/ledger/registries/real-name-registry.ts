@@ -3,7 +3,13 @@ import { parseDdiDid } from '../../core/did/index.ts';
 import { IDENTITY_COMMITMENT } from '../../core/identity/identity-commitment.ts';
 import type { StateReader } from '../state/world-state.ts';
 import type { TxContext, TxHandler } from './tx-context.ts';
-import { authorizeDidSigner, nonceField, payloadFields, singleProof } from './authorization.ts';
+import {
+  activeDidField,
+  authorizeDidSigner,
+  nonceField,
+  payloadFields,
+  singleProof,
+} from './authorization.ts';
 import { checkAccreditation } from './trust-registry.ts';
 import { readDidRecord } from './did-state.ts';
 
@@ -78,10 +84,9 @@ const register: TxHandler = (ctx) => {
   );
   const commitment = p.commitment;
   ensure(typeof p.did === 'string', ErrorCode.Malformed, 'did must be a DID');
-  const did = parseDdiDid(p.did);
+  parseDdiDid(p.did);
   const agency = authorizeAgency(ctx);
-  const holder = readDidRecord(ctx.state, did);
-  ensure(holder && !holder.deactivated, ErrorCode.NotFound, `${did} is not an active DID`);
+  const did = activeDidField(ctx, p.did, 'did');
 
   const existing = readRealNameBinding(ctx.state, commitment);
   if (existing) {

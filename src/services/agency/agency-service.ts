@@ -67,6 +67,16 @@ export interface DisclosureResponse {
   salt: string;
 }
 
+/** The lookup's answer, or undefined where the ledger says `notFound`. */
+async function unlessNotFound<T>(lookup: Promise<T>): Promise<T | undefined> {
+  try {
+    return await lookup;
+  } catch (err) {
+    if (err instanceof DdiError && err.code === 'notFound') return undefined;
+    throw err;
+  }
+}
+
 function hashResponse(response: DisclosureResponse): string {
   return base64urlEncode(createHash('sha256').update(canonicalJson(response)).digest());
 }
@@ -111,10 +121,7 @@ export class AgencyService {
   async ensureTemplates(): Promise<void> {
     const templates = agencyTemplates(this.did);
     for (const template of [templates.person, templates.organization]) {
-      try {
-        await this.options.ledger.getTemplate(template.id);
-      } catch (err) {
-        if (!(err instanceof DdiError) || err.code !== 'notFound') throw err;
+      if (!(await unlessNotFound(this.options.ledger.getTemplate(template.id)))) {
         await this.options.writer.registerTemplate(template);
       }
     }
@@ -209,13 +216,8 @@ export class AgencyService {
       const { identity, assurance, commitment, networkId } = await this.verifyIdentity(
         input.evidence,
       );
-      let renewal = false;
-      try {
-        const binding = await this.options.ledger.getRealNameBinding(commitment);
-        renewal = binding.did === did;
-      } catch (err) {
-        if (!(err instanceof DdiError) || err.code !== 'notFound') throw err;
-      }
+      const binding = await unlessNotFound(this.options.ledger.getRealNameBinding(commitment));
+      const renewal = binding?.did === did;
       // The ledger is the one judge of uniqueness across agencies (conflict: alreadyRegistered).
       if (!renewal) await this.options.writer.registerRealName({ commitment, did });
       const at = this.now().getTime();
@@ -279,12 +281,7 @@ export class AgencyService {
         throw new DdiError(ErrorCode.Malformed, 'the legal representative proves their own DID');
       }
       const person = await this.verifyIdentity(input.legalRepresentative.evidence);
-      let binding;
-      try {
-        binding = await this.options.ledger.getRealNameBindingOfDid(rep.did);
-      } catch (err) {
-        if (!(err instanceof DdiError) || err.code !== 'notFound') throw err;
-      }
+      const binding = await unlessNotFound(this.options.ledger.getRealNameBindingOfDid(rep.did));
       if (!binding || binding.commitment !== person.commitment) {
         throw new DdiError(
           ErrorCode.Forbidden,
@@ -292,12 +289,8 @@ export class AgencyService {
           { reason: 'legalRepresentativeNotVerified' },
         );
       }
-      let renewal = false;
-      try {
-        renewal = (await this.options.ledger.getOrganization(uscc)).primaryDid === did;
-      } catch (err) {
-        if (!(err instanceof DdiError) || err.code !== 'notFound') throw err;
-      }
+      const organization = await unlessNotFound(this.options.ledger.getOrganization(uscc));
+      const renewal = organization?.primaryDid === did;
       if (!renewal) await this.options.writer.registerOrganization({ uscc, did, kind });
       const at = this.now().getTime();
       this.options.store.putOrganization(
@@ -353,15 +346,9 @@ export class AgencyService {
       if (!orderId || claims.orderId !== orderId) {
         forbidden('the proof must name the order it is for (orderId)', 'proofNotForOrder');
       }
-      let order;
-      try {
-        order = await this.options.ledger.getDisclosureOrder(orderId);
-      } catch (err) {
-        if (err instanceof DdiError && err.code === 'notFound') {
-          forbidden(`there is no disclosure order ${orderId} on the ledger`, 'noOrder');
-        }
-        throw err;
-      }
+      const order =
+        (await unlessNotFound(this.options.ledger.getDisclosureOrder(orderId))) ??
+        forbidden(`there is no disclosure order ${orderId} on the ledger`, 'noOrder');
       if (order.agency !== this.did)
         forbidden('the order is addressed to another agency', 'otherAgency');
       if (order.recipient !== recipient) {

@@ -8,6 +8,7 @@ import { DOCUMENT_TYPES } from '../../../core/identity/identity-document.ts';
 import { NETWORK_KEY_BYTES } from '../../../core/identity/identity-commitment.ts';
 import { ORGANIZATION_KINDS } from '../../../core/org/organization-kind.ts';
 import {
+  agencyTemplateIds,
   AgencyStore,
   DataCipher,
   DATA_KEY_BYTES,
@@ -33,7 +34,7 @@ import { authenticationSigner, ownDidSigner } from '../did-keys.ts';
 import { issuerSigningKey } from './issuer.ts';
 import { didArgument } from './gov.ts';
 
-export const DEFAULT_AGENCY_URL = 'http://127.0.0.1:7090';
+export const DEFAULT_AGENCY_URL = 'http://127.0.0.1:7091';
 const DATA_KEY_FILE = 'data-key.json';
 
 /** A 32-byte key from an environment variable (base64url). */
@@ -185,7 +186,7 @@ export function agencyCommand(): Command {
     )
     .requiredOption('--agency <did>', "the agency's DID (accredited; its keys in the keystore)")
     .option('--data-dir <dir>', 'its store, status list and sealed data key', '.ddi/agency')
-    .option('--port <port>', 'port', '7090')
+    .option('--port <port>', 'port', '7091')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--public-url <url>', 'its public URL when behind a proxy')
     .option(
@@ -248,9 +249,15 @@ export function agencyCommand(): Command {
           }
           // One line (a JSON object with --json): a supervisor reads the URL from it.
           ctx.printEvent(
-            { event: 'started', url: running.url, agency: did, identitySource: source.name },
+            {
+              event: 'started',
+              url: running.url,
+              agency: did,
+              identitySource: source.name,
+              templates: agencyTemplateIds(did),
+            },
             () =>
-              `ddi agency ${did} listening on ${running.url} (node ${ctx.nodeUrl}, identity source: ${source.name})`,
+              `ddi agency ${did} listening on ${running.url} (node ${ctx.nodeUrl}, identity source: ${source.name}); certificate templates ${Object.values(agencyTemplateIds(did)).join(', ')}`,
           );
           const stop = (): void => {
             void running.close().finally(() => process.exit(0));
