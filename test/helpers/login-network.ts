@@ -3,63 +3,43 @@ import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { generateKeyPair } from '../../src/core/keys/index.ts';
 import type { KeyPair } from '../../src/core/keys/index.ts';
-import type { CredentialTemplate } from '../../src/core/templates/credential-template.ts';
 import { Keystore } from '../../src/clients/keystore/keystore.ts';
 import {
   accredit,
+  agencyLedgerWriter,
   createClient,
+  createStatusList,
   governanceSigners,
   inProcessTransport,
-  registerTemplate,
 } from '../../src/clients/sdk/index.ts';
+import { residentIdentityCheckCharacter } from '../../src/core/identity/resident-identity-number.ts';
+import {
+  agencyTemplateIds,
+  ORGANIZATION_CERTIFICATE_TYPE,
+  PERSON_CERTIFICATE_TYPE,
+  startAgency,
+  TestIdentityRegister,
+} from '../../src/services/agency/index.ts';
+import type { RunningAgency } from '../../src/services/agency/index.ts';
+import { signDidAuthProof } from '../../src/services/did-auth/did-auth-proof.ts';
 import type { DdiClient, DidSigner, GovernanceSigners } from '../../src/clients/sdk/index.ts';
 import { WalletStore, receiveCredential } from '../../src/clients/wallet/index.ts';
 import type { StoredCredential } from '../../src/clients/wallet/index.ts';
 import { buildHttpServer } from '../../src/services/http/server.ts';
-import { startIssuer } from '../../src/services/issuer/index.ts';
-import type { RunningIssuer } from '../../src/services/issuer/index.ts';
 import { ledgerVerificationContext } from '../../src/services/verifier/ledger-verification-context.ts';
 import type { VerificationContext } from '../../src/core/credentials/verification/index.ts';
-import { createOffer, newDid } from './issuer-network.ts';
+import { newDid } from './issuer-network.ts';
 import { openTestNode, tempDir } from './temp-node.ts';
 import type { TestNode } from './temp-node.ts';
 
 /**
- * A credential type of the tests' own with the claim names login releases. The real-name
- * identity certificate (issue 6) carries the same names; the bridge only names claims.
+ * The credential login releases claims from: the real-name identity certificate (issue 6),
+ * issued by an identity verification agency to the holder after a (test-double) identity check.
  */
-export const IDENTITY_TYPE = 'ExampleIdentityAttestation';
-export const IDENTITY_TEMPLATE = 'test.identity-attestation';
-export const IDENTITY_CLAIMS = {
-  real_name_verified: true,
-  age_over_18: true,
-  name: '李明',
-  network_id: 'NID-7f3a9c',
-};
+export const IDENTITY_TYPE = PERSON_CERTIFICATE_TYPE;
 export const PASSPHRASE = 'login passphrase';
-
-export function identityTemplate(): CredentialTemplate {
-  return {
-    id: IDENTITY_TEMPLATE,
-    version: 1,
-    credentialType: IDENTITY_TYPE,
-    schema: {
-      type: 'object',
-      properties: {
-        real_name_verified: { type: 'boolean' },
-        age_over_18: { type: 'boolean' },
-        name: { type: 'string', minLength: 1 },
-        network_id: { type: 'string', minLength: 1 },
-      },
-      required: ['real_name_verified', 'age_over_18'],
-      additionalProperties: false,
-    },
-    display: {
-      'zh-CN': { name: '身份核验凭证（测试）' },
-      en: { name: 'Identity attestation (test)' },
-    },
-  };
-}
+const ID_NUMBER = '11010819880808001' + residentIdentityCheckCharacter('11010819880808001');
+export const HOLDER_NAME = '李明';
 
 export interface LoginNetwork {
   t: TestNode;
@@ -68,7 +48,8 @@ export interface LoginNetwork {
   /** The node's HTTP API (the CLI wallet and remote services talk to it). */
   nodeUrl: string;
   context: VerificationContext;
-  issuer: { did: string; service: RunningIssuer };
+  /** The agency that issued the holder's real-name certificate, and its person template id. */
+  issuer: { did: string; agency: RunningAgency; template: string };
   holder: { did: string; kid: string; keyPair: KeyPair; credential: StoredCredential };
   /** A keystore and wallet file holding the holder, for `ddi wallet login`. */
   files: { dir: string; keystore: string; wallet: string };
@@ -98,39 +79,56 @@ export async function openLoginNetwork(): Promise<LoginNetwork> {
   await api.listen({ host: '127.0.0.1', port: 0 });
   const nodeUrl = `http://127.0.0.1:${(api.server.address() as { port: number }).port}`;
 
+  const { dir, cleanup } = tempDir('ddi-login-');
   const issuerDid = await newDid(client, 'p256');
-  await accredit(transport, {
-    subject: issuerDid.did,
-    role: 'credentialIssuer',
-    scope: { credentialTypes: [IDENTITY_TYPE] },
-    validUntil: new Date(Date.now() + 365 * 24 * 3600 * 1000),
-    signer: gov,
-  });
-  await registerTemplate(transport, { template: identityTemplate(), signer: issuerDid.signer });
-  const service = await startIssuer({
-    issuerDid: issuerDid.did,
+  for (const role of ['identityVerificationAgency', 'credentialIssuer'] as const) {
+    await accredit(transport, {
+      subject: issuerDid.did,
+      role,
+      ...(role === 'credentialIssuer'
+        ? { scope: { credentialTypes: [PERSON_CERTIFICATE_TYPE, ORGANIZATION_CERTIFICATE_TYPE] } }
+        : {}),
+      validUntil: new Date(Date.now() + 365 * 24 * 3600 * 1000),
+      signer: gov,
+    });
+  }
+  const agency = await startAgency({
+    agencyDid: issuerDid.did,
     signingKey: {
       kid: issuerDid.signer.kid,
       signer: { type: issuerDid.keyPair.type, privateKey: issuerDid.keyPair.privateKey },
     },
     ledger: client,
-    templateIds: [IDENTITY_TEMPLATE],
-    operatorToken: 'login-operator-token',
+    writer: agencyLedgerWriter(transport, issuerDid.signer),
+    identitySource: new TestIdentityRegister([
+      { documentType: 'residentIdentityNumber', number: ID_NUMBER, name: HOLDER_NAME },
+    ]),
+    networkKey: randomBytes(32),
+    dataKey: randomBytes(32),
+    dataDir: join(dir, 'agency'),
+    createStatusList: () => createStatusList(transport, { signer: issuerDid.signer }),
+    operatorToken: 'login-agency-token',
     port: 0,
   });
+  await agency.service.ensureTemplates();
 
   const holderDid = await newDid(client, 'ed25519');
-  const offer = await createOffer(
-    service,
-    { template: IDENTITY_TEMPLATE, claims: IDENTITY_CLAIMS },
-    'login-operator-token',
-  );
+  const challenge = agency.service.challenge();
+  const registered = await agency.service.registerPerson({
+    proof: signDidAuthProof({
+      kid: holderDid.signer.kid,
+      signer: { type: holderDid.keyPair.type, privateKey: holderDid.keyPair.privateKey },
+      audience: challenge.audience,
+      nonce: challenge.nonce,
+    }),
+    evidence: { documentType: 'residentIdentityNumber', number: ID_NUMBER, name: HOLDER_NAME },
+  });
   const credential = await receiveCredential({
-    offerUri: offer.body.offer_uri as string,
+    offerUri: registered.offer.offer_uri,
     holder: { kid: holderDid.signer.kid, keyPair: holderDid.keyPair },
+    format: 'dc+sd-jwt',
   });
 
-  const { dir, cleanup } = tempDir('ddi-login-');
   const keystore = join(dir, 'keystore.json');
   const wallet = join(dir, 'wallet.json');
   const store = Keystore.open(keystore, PASSPHRASE);
@@ -153,7 +151,7 @@ export async function openLoginNetwork(): Promise<LoginNetwork> {
     gov,
     nodeUrl,
     context: ledgerVerificationContext(t.ledger),
-    issuer: { did: issuerDid.did, service },
+    issuer: { did: issuerDid.did, agency, template: agencyTemplateIds(issuerDid.did).person },
     holder: {
       did: holderDid.did,
       kid: holderDid.signer.kid,
@@ -167,7 +165,7 @@ export async function openLoginNetwork(): Promise<LoginNetwork> {
       return app;
     },
     async close() {
-      await service.close();
+      await agency.close();
       await api.close();
       await t.close();
       cleanup();

@@ -11,7 +11,7 @@ import {
   sendLoginAnswer,
 } from '../../src/clients/wallet/index.ts';
 import { DDI_BIN, REPO_ROOT, freePort, stopGracefully } from '../helpers/node-process.ts';
-import { IDENTITY_TEMPLATE, PASSPHRASE, openLoginNetwork } from '../helpers/login-network.ts';
+import { PASSPHRASE, openLoginNetwork } from '../helpers/login-network.ts';
 import type { LoginNetwork } from '../helpers/login-network.ts';
 
 // `ddi bridge start` as a real process: it reads the ledger over the node's HTTP API only
@@ -51,7 +51,7 @@ beforeAll(async () => {
       '--did',
       bridge.did,
       '--template',
-      IDENTITY_TEMPLATE,
+      n.issuer.template,
       '--secret-file',
       join(n.files.dir, 'pairwise.secret'),
       '--port',
