@@ -216,8 +216,11 @@ describe('real-name registration through ddi processes', () => {
     }
   });
 
-  it('registers an organization with its real-name registered legal representative', async () => {
-    expect((await register(1, dids.rep!, REP_NUMBER, REP_NAME)).code).toBe(0);
+  it("registers an organization at one agency on its legal representative's certificate from another", async () => {
+    const rep = await register(1, dids.rep!, REP_NUMBER, REP_NAME);
+    expect(rep.code, rep.stderr).toBe(0);
+    const repOffer = (JSON.parse(rep.stdout) as { offer: { offer_uri: string } }).offer.offer_uri;
+    await ok(['wallet', 'receive', repOffer, '--holder', dids.rep!, '--format', 'dc+sd-jwt']);
     const org = await okJson<{ uscc: string; offer: { offer_uri: string } }>([
       'agency',
       'register-org',
@@ -229,12 +232,8 @@ describe('real-name registration through ddi processes', () => {
       '上海示例信息技术有限公司',
       '--representative',
       dids.rep!,
-      '--rep-number',
-      REP_NUMBER,
-      '--rep-name',
-      REP_NAME,
       '--agency-url',
-      agencies[1]!.url,
+      agencies[0]!.url,
     ]);
     expect(org.uscc).toBe(USCC);
     expect(await okJson(['org', 'get', USCC])).toMatchObject({ primaryDid: dids.org });

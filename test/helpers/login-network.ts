@@ -100,6 +100,7 @@ export async function openLoginNetwork(): Promise<LoginNetwork> {
     },
     ledger: client,
     writer: agencyLedgerWriter(transport, issuerDid.signer),
+    verification: ledgerVerificationContext(t.ledger),
     identitySource: new TestIdentityRegister([
       { documentType: 'residentIdentityNumber', number: ID_NUMBER, name: HOLDER_NAME },
     ]),

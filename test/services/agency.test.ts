@@ -29,6 +29,7 @@ import { buildHttpServer } from '../../src/services/http/server.ts';
 import {
   ORGANIZATION_CERTIFICATE_TYPE,
   PERSON_CERTIFICATE_TYPE,
+  realNameVerificationContext,
   startAgency,
   TestIdentityRegister,
 } from '../../src/services/agency/index.ts';
@@ -92,6 +93,7 @@ async function startOneAgency(dataDir: string): Promise<RunningAgency> {
     ledger: client,
     writer: agencyLedgerWriter(transport, agency.signer),
     identitySource: new TestIdentityRegister(REGISTER),
+    verification: realNameVerificationContext(client),
     networkKey,
     dataKey: randomBytes(32),
     dataDir,
@@ -302,7 +304,7 @@ describe('real-name registration end to end', () => {
     });
   });
 
-  it('registers an organization with its legal representative; a representative without registration is refused', async () => {
+  it("registers an organization on its legal representative's real-name certificate; impostors and other credentials are refused", async () => {
     const repEvidence = {
       documentType: 'residentIdentityNumber',
       number: REP_NUMBER,
@@ -311,35 +313,87 @@ describe('real-name registration end to end', () => {
     const rep = await newDid(client, 'p256');
     const impostor = await newDid(client, 'p256');
     const org = await newDid(client, 'sm2');
-    expect((await registerPerson(agencies[1]!, rep, repEvidence)).status).toBe(201);
-    const orgBody = async (who: Person) => ({
-      proof: await proofFor(agencies[1]!, org),
-      uscc: USCC,
-      name: '深圳市示例科技有限公司',
-      legalRepresentative: { proof: await proofFor(agencies[1]!, who), evidence: repEvidence },
-    });
-    // Someone else's DID with the representative's papers: refused, nothing on the ledger.
-    const refused = await call(`${agencies[1]!.url}/agency/organizations`, await orgBody(impostor));
-    expect(refused.status).toBe(403);
-    expect(refused.body.details?.reason).toBe('legalRepresentativeNotVerified');
-    await expect(client.getOrganization(USCC)).rejects.toMatchObject({ code: 'notFound' });
+    // The representative registered at agency A; the organization registers at agency B.
+    const registered = await registerPerson(agencies[0]!, rep, repEvidence);
+    expect(registered.status).toBe(201);
+    const repCertificate: StoredCredential = {
+      ...(await receiveCredential({
+        offerUri: registered.body.offer.offer_uri,
+        holder: { kid: rep.signer.kid, keyPair: rep.keyPair },
+        format: 'dc+sd-jwt',
+      })),
+      id: 'rep',
+    };
+    const agency = agencies[1]!;
+    /** The representative's presentation for agency B: network_id only. */
+    const present = async (credential: StoredCredential, holder: Person, claim = 'network_id') => {
+      const challenge = (await call(`${agency.url}/agency/challenges`, {})).body;
+      const { vp_token } = presentCredentials(
+        {
+          nonce: challenge.nonce,
+          client_id: challenge.audience,
+          dcql_query: {
+            credentials: [
+              {
+                id: 'realname',
+                format: 'dc+sd-jwt',
+                meta: { vct_values: [PERSON_CERTIFICATE_TYPE] },
+                claims: [{ path: [claim] }],
+              },
+            ],
+          },
+        },
+        [credential],
+        () => ({ type: holder.keyPair.type, privateKey: holder.keyPair.privateKey }),
+      );
+      return { presentation: vp_token.realname![0]!, nonce: challenge.nonce as string };
+    };
+    const register = async (who: Person, shown: { presentation: string; nonce: string }) =>
+      call(`${agency.url}/agency/organizations`, {
+        proof: await proofFor(agency, org),
+        uscc: USCC,
+        name: '深圳市示例科技有限公司',
+        legalRepresentative: { proof: await proofFor(agency, who), ...shown },
+      });
 
-    const { status, body } = await call(
-      `${agencies[1]!.url}/agency/organizations`,
-      await orgBody(rep),
-    );
-    expect(status, JSON.stringify(body)).toBe(201);
+    // An impostor with the representative's presentation: bound to another key.
+    const impostorTry = await register(impostor, await present(repCertificate, rep));
+    expect(impostorTry.status).toBe(403);
+    expect(impostorTry.body.details?.reason).toBe('legalRepresentativeNotVerified');
+    // A presentation that withholds network_id.
+    const withheld = await register(rep, await present(repCertificate, rep, 'age_over_18'));
+    expect(withheld.status).toBe(403);
+    // The same presentation twice: its nonce is spent.
+    const shown = await present(repCertificate, rep);
+    const replayed = await register(rep, shown);
+    expect(replayed.status, JSON.stringify(replayed.body)).toBe(201);
+    const again = await register(rep, shown);
+    expect(again.status).toBe(422);
+    expect(again.body.details?.reason).toBe('nonceUnknown');
+
     expect((await client.getOrganization(USCC)).primaryDid).toBe(org.did);
     const orgCertificate = await receiveCredential({
-      offerUri: body.offer.offer_uri,
+      offerUri: replayed.body.offer.offer_uri,
       holder: { kid: org.signer.kid, keyPair: org.keyPair },
       format: 'dc+sd-jwt',
     });
-    const repId = (await registerPerson(agencies[1]!, rep, repEvidence)).body.networkId;
     const claims = decodeSdJwt(orgCertificate.credential).disclosures.map((d) => d.value);
-    expect(claims).toContain(repId);
+    expect(claims).toContain(registered.body.networkId);
     expect(claims).toContain(USCC);
+    // Agency B never saw the representative's number: not in its store, not in the certificate.
     expect(JSON.stringify(claims)).not.toContain(REP_NUMBER);
+    expect(agency.store.personByDid(rep.did)).toBeUndefined();
+
+    // Once the representative's certificate is revoked (fraud), it no longer vouches.
+    const revoked = await call(
+      `${agencies[0]!.url}/agency/revocations`,
+      { subject: registered.body.networkId, reason: 'fraud' },
+      { authorization: `Bearer ${TOKEN}` },
+    );
+    expect(revoked.status).toBe(200);
+    const afterRevocation = await register(rep, await present(repCertificate, rep));
+    expect(afterRevocation.status).toBe(403);
+    expect(afterRevocation.body.details?.verdict).toContain('revoked');
   });
 });
 

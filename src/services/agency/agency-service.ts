@@ -11,12 +11,19 @@ import {
 import { validateUscc } from '../../core/org/unified-social-credit-code.ts';
 import { isOrganizationKind, organizationKindOfUscc } from '../../core/org/organization-kind.ts';
 import { listIdOfStatusUri } from '../../core/credentials/verification/index.ts';
+import { decodeSdJwt } from '../../core/credentials/sd-jwt/index.ts';
+import { verifySdJwtVcPresentation } from '../../core/credentials/verification/index.ts';
+import type { VerificationContext } from '../../core/credentials/verification/index.ts';
+import { publicKeyFromJwk } from '../../core/keys/index.ts';
+import type { Jwk } from '../../core/keys/index.ts';
+import { authenticationKey } from '../did-auth/authentication-key.ts';
 import { verifyDidAuthProof } from '../did-auth/did-auth-proof.ts';
 import type { OfferInput } from '../issuer/server.ts';
 import type { AgencyLedger, AgencyLedgerWriter } from './agency-ledger.ts';
 import type { AgencyStore } from './agency-store.ts';
 import type { AssuranceLevel, IdentitySource } from './identity-source.ts';
 import {
+  PERSON_CERTIFICATE_TYPE,
   organizationCertificateTemplate,
   personCertificateClaims,
   personCertificateLifetime,
@@ -37,6 +44,8 @@ export interface AgencyServiceOptions {
   networkKey: Uint8Array;
   /** Template ids of this agency's person and organization certificates. */
   templates: { person: string; organization: string };
+  /** How the agency checks a legal representative's real-name certificate (any agency's). */
+  verification: VerificationContext;
   /** Makes a credential offer (the agency's OpenID4VCI issuer). */
   createOffer: (input: OfferInput) => Promise<Record<string, unknown>>;
   /** How long a challenge stays answerable, ms (default 5 minutes). */
@@ -253,17 +262,80 @@ export class AgencyService {
   }
 
   /**
+   * The legal representative, as their real-name certificate shows them: a presentation of a
+   * `RealNameIdentityCertificate` (any accredited agency's) that discloses `network_id`, made
+   * for this agency with a challenge as nonce, bound to the key of the DID they proved, and
+   * that DID a real-name registered primary DID on the ledger. The representative's identity
+   * number never reaches this agency.
+   */
+  private async legalRepresentative(
+    input: { proof: unknown; presentation: unknown; nonce: unknown },
+    organizationDid: string,
+  ): Promise<{ did: string; networkId: string; assurance: AssuranceLevel }> {
+    const rep = await this.proveDid(input.proof, 'legalRepresentative', organizationDid);
+    const refuse = (message: string, details: Record<string, unknown> = {}): never => {
+      throw new DdiError(ErrorCode.Forbidden, message, {
+        reason: 'legalRepresentativeNotVerified',
+        ...details,
+      });
+    };
+    if (rep.did === organizationDid) {
+      throw new DdiError(ErrorCode.Malformed, 'the legal representative proves their own DID');
+    }
+    if (typeof input.presentation !== 'string' || typeof input.nonce !== 'string') {
+      throw new DdiError(
+        ErrorCode.Malformed,
+        "the legal representative's real-name certificate presentation and its nonce are required",
+      );
+    }
+    if (!this.options.store.consumeChallenge(input.nonce, this.now().getTime())) {
+      throw new DdiError(ErrorCode.InvalidCredential, 'the presentation nonce is unknown or used', {
+        reason: 'nonceUnknown',
+      });
+    }
+    const verdict = await verifySdJwtVcPresentation(
+      input.presentation,
+      { audience: this.did, nonce: input.nonce, now: this.now().getTime() },
+      this.options.verification,
+    );
+    if (!verdict.verified) {
+      refuse(`the real-name certificate does not verify: ${verdict.reasons.join(', ')}`, {
+        verdict: verdict.reasons,
+      });
+    }
+    if (verdict.credentialType !== PERSON_CERTIFICATE_TYPE) {
+      refuse(`a ${PERSON_CERTIFICATE_TYPE} is required, not ${verdict.credentialType}`);
+    }
+    const networkId = verdict.claims?.network_id;
+    const assurance = verdict.claims?.assurance_level as AssuranceLevel | undefined;
+    if (typeof networkId !== 'string' || !assurance) {
+      refuse('the presentation must disclose network_id');
+    }
+    // Holder binding names a key; the key must be one of the DID the representative proved.
+    const { key } = await authenticationKey(rep.kid, (d) => this.options.ledger.resolveDid(d));
+    const cnf = (decodeSdJwt(input.presentation).claims.cnf as { jwk?: Jwk } | undefined)?.jwk;
+    const bound = cnf ? publicKeyFromJwk(cnf) : undefined;
+    if (!bound || !Buffer.from(bound.publicKey).equals(Buffer.from(key.publicKey))) {
+      refuse('the certificate is bound to another key than the DID the representative proved');
+    }
+    if (!(await unlessNotFound(this.options.ledger.getRealNameBindingOfDid(rep.did)))) {
+      refuse(`${rep.did} is not a real-name registered primary DID`);
+    }
+    return { did: rep.did, networkId: networkId as string, assurance: assurance! };
+  }
+
+  /**
    * Registers an organization: its DID's proof, its code and name, and its legal
-   * representative — a person with a real-name registration whose DID proves itself and whose
-   * evidence matches that registration's commitment. The ledger binds the code to the DID
-   * (org.register); the certificate names the representative by network id only.
+   * representative's real-name certificate (`legalRepresentative`). The ledger binds the code
+   * to the DID (org.register: one active primary DID per code); the certificate names the
+   * representative by network id only.
    */
   async registerOrganization(input: {
     proof: unknown;
     uscc: unknown;
     name: unknown;
     kind?: unknown;
-    legalRepresentative: { proof: unknown; evidence: unknown };
+    legalRepresentative: { proof: unknown; presentation: unknown; nonce: unknown };
   }): Promise<RegistrationResult> {
     const { did } = await this.proveDid(input.proof, 'registerOrganization', 'unknown');
     return this.logged(did, 'registerOrganization', did, async () => {
@@ -276,19 +348,7 @@ export class AgencyService {
         throw new DdiError(ErrorCode.Malformed, 'kind is not an organization kind');
       }
       const kind = input.kind ?? organizationKindOfUscc(uscc);
-      const rep = await this.proveDid(input.legalRepresentative.proof, 'legalRepresentative', did);
-      if (rep.did === did) {
-        throw new DdiError(ErrorCode.Malformed, 'the legal representative proves their own DID');
-      }
-      const person = await this.verifyIdentity(input.legalRepresentative.evidence);
-      const binding = await unlessNotFound(this.options.ledger.getRealNameBindingOfDid(rep.did));
-      if (!binding || binding.commitment !== person.commitment) {
-        throw new DdiError(
-          ErrorCode.Forbidden,
-          'the legal representative must hold a real-name registration of this identity on the DID they proved',
-          { reason: 'legalRepresentativeNotVerified' },
-        );
-      }
+      const rep = await this.legalRepresentative(input.legalRepresentative, did);
       const organization = await unlessNotFound(this.options.ledger.getOrganization(uscc));
       const renewal = organization?.primaryDid === did;
       if (!renewal) await this.options.writer.registerOrganization({ uscc, did, kind });
@@ -297,7 +357,7 @@ export class AgencyService {
         {
           uscc,
           did,
-          legalRepresentativeNetworkId: person.networkId,
+          legalRepresentativeNetworkId: rep.networkId,
           registered: this.options.store.organization(uscc)?.registered ?? at,
         },
         name.trim(),
@@ -313,17 +373,17 @@ export class AgencyService {
           template: this.options.templates.organization,
           claims: {
             real_name_verified: true,
-            assurance_level: person.assurance,
+            assurance_level: rep.assurance,
             uscc,
             name: name.trim(),
             organization_kind: kind,
-            legal_representative_network_id: person.networkId,
+            legal_representative_network_id: rep.networkId,
           },
           holder: did,
         },
         uscc,
       );
-      return { did, uscc, assurance: person.assurance, renewal, offer };
+      return { did, uscc, assurance: rep.assurance, renewal, offer };
     });
   }
 

@@ -21,3 +21,4 @@ export {
   ORGANIZATION_CERTIFICATE_TYPE,
   PERSON_CERTIFICATE_TYPE,
 } from './real-name-certificate.ts';
+export { realNameVerificationContext } from './real-name-verification.ts';

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { join } from 'node:path';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { DdiError, ErrorCode } from '../../core/errors.ts';
+import type { VerificationContext } from '../../core/credentials/verification/index.ts';
 import { startIssuer } from '../issuer/server.ts';
 import type { IssuerSigningKey } from '../issuer/credential-builder.ts';
 import type { RunningIssuer } from '../issuer/server.ts';
@@ -24,6 +25,11 @@ export interface AgencyServerOptions {
   ledger: AgencyLedger;
   writer: AgencyLedgerWriter;
   identitySource: IdentitySource;
+  /**
+   * How legal representatives' real-name certificates are checked: a node's state
+   * (`ledgerVerificationContext`) or its API (`realNameVerificationContext`).
+   */
+  verification: VerificationContext;
   networkKey: Uint8Array;
   /** AES-256 key sealing personal data at rest. */
   dataKey: Uint8Array;
@@ -95,7 +101,7 @@ function agencyRoutes(app: FastifyInstance, service: () => AgencyService, token:
       uscc: string;
       name: string;
       kind?: string;
-      legalRepresentative: { proof: string; evidence: Record<string, unknown> };
+      legalRepresentative: { proof: string; presentation: string; nonce: string };
     };
   }>('/agency/organizations', {
     schema: {
@@ -110,9 +116,13 @@ function agencyRoutes(app: FastifyInstance, service: () => AgencyService, token:
           kind: { type: 'string', maxLength: 40 },
           legalRepresentative: {
             type: 'object',
-            required: ['proof', 'evidence'],
+            required: ['proof', 'presentation', 'nonce'],
             additionalProperties: false,
-            properties: { proof: PROOF, evidence: EVIDENCE },
+            properties: {
+              proof: PROOF,
+              presentation: { type: 'string', minLength: 1, maxLength: 65_536 },
+              nonce: { type: 'string', minLength: 1, maxLength: 100 },
+            },
           },
         },
       },
@@ -208,6 +218,7 @@ export async function startAgency(options: AgencyServerOptions): Promise<Running
     writer: options.writer,
     store,
     identitySource: options.identitySource,
+    verification: options.verification,
     networkKey: options.networkKey,
     templates,
     createOffer: (input) => issuer.createOffer(input),

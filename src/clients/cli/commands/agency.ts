@@ -8,6 +8,8 @@ import { DOCUMENT_TYPES } from '../../../core/identity/identity-document.ts';
 import { NETWORK_KEY_BYTES } from '../../../core/identity/identity-commitment.ts';
 import { ORGANIZATION_KINDS } from '../../../core/org/organization-kind.ts';
 import {
+  PERSON_CERTIFICATE_TYPE,
+  realNameVerificationContext,
   agencyTemplateIds,
   AgencyStore,
   DataCipher,
@@ -32,6 +34,8 @@ import { withContext } from '../command-kit.ts';
 import type { CliContext } from '../context.ts';
 import { authenticationSigner, ownDidSigner } from '../did-keys.ts';
 import { issuerSigningKey } from './issuer.ts';
+import { openWallet, keystoreSigner } from './wallet.ts';
+import { presentCredentials } from '../../wallet/index.ts';
 import { didArgument } from './gov.ts';
 
 export const DEFAULT_AGENCY_URL = 'http://127.0.0.1:7091';
@@ -143,8 +147,8 @@ function evidenceOf(o: EvidenceOptions): Record<string, string> {
   };
 }
 
-function withEvidenceOptions(command: Command, prefix = ''): Command {
-  const flag = (name: string) => (prefix ? `--${prefix}-${name}` : `--${name}`);
+function withEvidenceOptions(command: Command): Command {
+  const flag = (name: string) => `--${name}`;
   return command
     .addOption(
       new Option(`${flag('document-type')} <type>`, 'the identity document')
@@ -235,6 +239,7 @@ export function agencyCommand(): Command {
             writer: agencyLedgerWriter(httpTransport(ctx.nodeUrl), signer),
             identitySource: source,
             networkKey,
+            verification: realNameVerificationContext(client),
             dataKey: await dataKey(ctx, options.dataDir),
             dataDir: options.dataDir,
             createStatusList: () => client.createStatusList({ signer }),
@@ -291,75 +296,90 @@ export function agencyCommand(): Command {
     }),
   );
 
-  withEvidenceOptions(
-    agency
-      .command('register-org')
-      .description("register an organization's DID with its legal representative")
-      .requiredOption(
-        '--did <did>',
-        "the organization's DID (its authentication key in the keystore)",
-      )
-      .requiredOption('--uscc <code>', 'unified social credit code')
-      .requiredOption('--org-name <name>', "the organization's registered name")
-      .addOption(
-        new Option('--kind <kind>', 'default: what the code says').choices(ORGANIZATION_KINDS),
-      )
-      .requiredOption(
-        '--representative <did>',
-        "the legal representative's real-name registered DID",
-      )
-      .option('--agency-url <url>', `the agency (DDI_AGENCY_URL, default ${DEFAULT_AGENCY_URL})`),
-    'rep',
-  ).action(
-    withContext(
-      async (
-        ctx,
-        options: {
-          did: string;
-          uscc: string;
-          orgName: string;
-          kind?: string;
-          representative: string;
-          agencyUrl?: string;
-          repDocumentType: string;
-          repNumber: string;
-          repName: string;
-          repBirthDate?: string;
-          repGender?: string;
-          repNationality?: string;
-        },
-      ) => {
-        const did = didArgument(options.did);
-        const rep = didArgument(options.representative);
-        const base = agencyUrl(ctx, options.agencyUrl);
-        const keys = await ctx.keystore(false);
-        const orgSigner = await authenticationSigner(ctx.client(), keys, did);
-        const repSigner = await authenticationSigner(ctx.client(), keys, rep);
-        const result = await post(`${base}/agency/organizations`, {
-          proof: await proof(base, orgSigner),
-          uscc: options.uscc.trim().toUpperCase(),
-          name: options.orgName,
-          ...(options.kind ? { kind: options.kind } : {}),
-          legalRepresentative: {
-            proof: await proof(base, repSigner),
-            evidence: evidenceOf({
-              documentType: options.repDocumentType,
-              number: options.repNumber,
-              name: options.repName,
-              ...(options.repBirthDate ? { birthDate: options.repBirthDate } : {}),
-              ...(options.repGender ? { gender: options.repGender } : {}),
-              ...(options.repNationality ? { nationality: options.repNationality } : {}),
-            }),
+  agency
+    .command('register-org')
+    .description(
+      "register an organization's DID with its legal representative's real-name certificate (from the wallet)",
+    )
+    .requiredOption(
+      '--did <did>',
+      "the organization's DID (its authentication key in the keystore)",
+    )
+    .requiredOption('--uscc <code>', 'unified social credit code')
+    .requiredOption('--org-name <name>', "the organization's registered name")
+    .addOption(
+      new Option('--kind <kind>', 'default: what the code says').choices(ORGANIZATION_KINDS),
+    )
+    .requiredOption(
+      '--representative <did>',
+      "the legal representative's real-name registered DID (its key and certificate here)",
+    )
+    .option('--agency-url <url>', `the agency (DDI_AGENCY_URL, default ${DEFAULT_AGENCY_URL})`)
+    .action(
+      withContext(
+        async (
+          ctx,
+          options: {
+            did: string;
+            uscc: string;
+            orgName: string;
+            kind?: string;
+            representative: string;
+            agencyUrl?: string;
           },
-        });
-        const offer = result.offer as { offer_uri: string };
-        ctx.print(result, () => [
-          `${result.renewal ? 'renewed' : 'registered'} ${String(result.uscc)} as ${did}`,
-          `collect the certificate: ddi wallet receive --holder ${did} '${offer.offer_uri}'`,
-        ]);
-      },
-    ),
-  );
+        ) => {
+          const did = didArgument(options.did);
+          const rep = didArgument(options.representative);
+          const base = agencyUrl(ctx, options.agencyUrl);
+          const keys = await ctx.keystore(false);
+          const orgSigner = await authenticationSigner(ctx.client(), keys, did);
+          const repSigner = await authenticationSigner(ctx.client(), keys, rep);
+          // The representative shows their certificate to this agency: network_id only.
+          const challenge = (await post(`${base}/agency/challenges`, {})) as {
+            nonce: string;
+            audience: string;
+          };
+          const wallet = await openWallet(ctx);
+          const certificates = wallet
+            .credentials()
+            .filter((c) => c.format === 'dc+sd-jwt' && c.holderKid.startsWith(`${rep}#`));
+          const { vp_token } = presentCredentials(
+            {
+              nonce: challenge.nonce,
+              client_id: challenge.audience,
+              dcql_query: {
+                credentials: [
+                  {
+                    id: 'realname',
+                    format: 'dc+sd-jwt',
+                    meta: { vct_values: [PERSON_CERTIFICATE_TYPE] },
+                    claims: [{ path: ['network_id'] }],
+                  },
+                ],
+              },
+            },
+            certificates,
+            keystoreSigner(keys),
+          );
+          const result = await post(`${base}/agency/organizations`, {
+            proof: await proof(base, orgSigner),
+            uscc: options.uscc.trim().toUpperCase(),
+            name: options.orgName,
+            ...(options.kind ? { kind: options.kind } : {}),
+            legalRepresentative: {
+              proof: await proof(base, repSigner),
+              presentation: vp_token.realname![0],
+              nonce: challenge.nonce,
+            },
+          });
+          const offer = result.offer as { offer_uri: string };
+          ctx.print(result, () => [
+            `${result.renewal ? 'renewed' : 'registered'} ${String(result.uscc)} as ${did}`,
+            `collect the certificate: ddi wallet receive --holder ${did} '${offer.offer_uri}'`,
+          ]);
+        },
+      ),
+    );
 
   agency
     .command('disclose')

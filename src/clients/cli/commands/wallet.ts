@@ -23,7 +23,7 @@ import type { CliContext } from '../context.ts';
 import { authenticationSigner } from '../did-keys.ts';
 import { didArgument } from './gov.ts';
 
-async function openWallet(ctx: CliContext): Promise<WalletStore> {
+export async function openWallet(ctx: CliContext): Promise<WalletStore> {
   // --wallet belongs to `ddi wallet`; the context holds every option up the command tree.
   const { wallet } = ctx.options as { wallet?: string };
   const path = walletPath(wallet, ctx.keystorePath, ctx.env);
@@ -59,7 +59,7 @@ function summaryLines(s: CredentialSummary): string[] {
 }
 
 /** The signer of a holder key the keystore holds. */
-function keystoreSigner(keys: Keystore) {
+export function keystoreSigner(keys: Keystore) {
   return (kid: string) => {
     const { did, fragment } = parseDidUrl(kid);
     const name = fragment === undefined ? undefined : keys.did(did)?.signingKeys[fragment];
