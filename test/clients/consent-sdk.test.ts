@@ -262,18 +262,44 @@ describe('a data holder’s gate, access log and anchors', () => {
     expect(await client().verifyAccessLog({ holder: hospital.did, logId, entries: later })).toEqual(
       { valid: true, from: 6, to: 7, anchoredThrough: 7 },
     );
+    // The first export now stops short of the latest anchor: entries were left out.
+    expect(
+      await client().verifyAccessLog({ holder: hospital.did, logId, entries: exported }),
+    ).toEqual({ valid: false, reason: 'truncated', sequence: 7 });
+    expect(
+      await client().verifyAccessLog({
+        holder: hospital.did,
+        logId,
+        entries: exported,
+        anchorSequence: 5,
+      }),
+    ).toEqual({ valid: true, from: 1, to: 5, anchoredThrough: 5 });
+    // The whole log, 1 to 7, is checked against both anchors.
+    expect(
+      await client().verifyAccessLog({ holder: hospital.did, logId, entries: log.entries(1, 7) }),
+    ).toEqual({ valid: true, from: 1, to: 7, anchoredThrough: 7 });
 
     // Tampering with a logged refusal: turned into an allowed access.
     const tampered = exported.map((e) => ({ ...e }));
     tampered[1] = { ...tampered[1]!, decision: 'allowed', reason: null };
     expect(
-      await client().verifyAccessLog({ holder: hospital.did, logId, entries: tampered }),
+      await client().verifyAccessLog({
+        holder: hospital.did,
+        logId,
+        entries: tampered,
+        anchorSequence: 5,
+      }),
     ).toEqual({ valid: false, reason: 'hashMismatch', sequence: 2 });
     // ...with its hash recomputed: the next entry no longer chains to it.
     const { hash: _old, ...rest } = tampered[1]!;
     tampered[1]!.hash = accessLogEntryHash({ holder: hospital.did, logId }, rest);
     expect(
-      await client().verifyAccessLog({ holder: hospital.did, logId, entries: tampered }),
+      await client().verifyAccessLog({
+        holder: hospital.did,
+        logId,
+        entries: tampered,
+        anchorSequence: 5,
+      }),
     ).toEqual({ valid: false, reason: 'brokenChain', sequence: 3 });
     // ...and the whole chain rewritten after it: the anchored head no longer matches.
     let prev = tampered[1]!.hash;
@@ -284,12 +310,22 @@ describe('a data holder’s gate, access log and anchors', () => {
       prev = entry.hash;
     }
     expect(
-      await client().verifyAccessLog({ holder: hospital.did, logId, entries: tampered }),
+      await client().verifyAccessLog({
+        holder: hospital.did,
+        logId,
+        entries: tampered,
+        anchorSequence: 5,
+      }),
     ).toEqual({ valid: false, reason: 'anchorMismatch', sequence: 5 });
     // A dropped entry is a gap; a segment that skips the start no longer meets the anchor before it.
     const dropped = exported.filter((e) => e.sequence !== 3);
     expect(
-      await client().verifyAccessLog({ holder: hospital.did, logId, entries: dropped }),
+      await client().verifyAccessLog({
+        holder: hospital.did,
+        logId,
+        entries: dropped,
+        anchorSequence: 5,
+      }),
     ).toMatchObject({ valid: false, reason: 'gap' });
     const forged: AccessLogEntry[] = later.map((e) => ({ ...e }));
     forged[0]!.prevHash = '1'.repeat(64);

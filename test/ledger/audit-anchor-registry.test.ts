@@ -35,12 +35,16 @@ describe('audit.anchor', () => {
       logId: 'records',
       sequence: 3,
       head: head('entry 3'),
+      previous: null,
       time: first.time,
       height: first.height,
       txId: first.id,
     });
     await commit(anchor(10));
-    expect(readLatestAuditAnchor(state(), hospital.did, 'records')?.sequence).toBe(10);
+    expect(readLatestAuditAnchor(state(), hospital.did, 'records')).toMatchObject({
+      sequence: 10,
+      previous: 3,
+    });
     expect(readAuditAnchorAt(state(), hospital.did, 'records', 3)?.head).toBe(head('entry 3'));
     expect(readAuditAnchorAt(state(), hospital.did, 'records', 5)).toBeUndefined();
 

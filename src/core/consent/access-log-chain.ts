@@ -82,7 +82,9 @@ export type SegmentFailure =
   | 'brokenChain'
   | 'startMismatch'
   | 'notCovered'
-  | 'anchorMismatch';
+  | 'anchorMismatch'
+  /** The ledger holds a later anchor than the segment's last entry: entries were left out. */
+  | 'truncated';
 
 export type SegmentVerification =
   | { valid: true; from: number; to: number; anchoredThrough: number }
@@ -90,14 +92,15 @@ export type SegmentVerification =
 
 /**
  * Checks an exported run of entries against the ledger: every hash recomputes, each entry
- * chains to the one before, and the entry at `anchor.sequence` has the anchored head. The
+ * chains to the one before, and the entry at every anchored sequence the segment covers has
+ * that anchor's head (`anchors`: one anchor or all of them; at least one must be covered). The
  * start is checked too when it can be: against the genesis hash for sequence 1, or against
  * `startAnchor` (the anchor at the sequence just before the segment) when given.
  */
 export function verifyAccessLogSegment(
   log: AccessLogId,
   entries: readonly AccessLogEntry[],
-  anchor: AnchoredHead,
+  anchors: AnchoredHead | readonly AnchoredHead[],
   startAnchor?: AnchoredHead,
 ): SegmentVerification {
   const first = entries[0];
@@ -119,14 +122,22 @@ export function verifyAccessLogSegment(
       return { valid: false, reason: 'hashMismatch', sequence: entry.sequence };
     previous = entry;
   }
-  const anchored = entries.find((e) => e.sequence === anchor.sequence);
-  if (!anchored) return { valid: false, reason: 'notCovered', sequence: anchor.sequence };
-  if (anchored.hash !== anchor.head)
-    return { valid: false, reason: 'anchorMismatch', sequence: anchor.sequence };
+  const all = (Array.isArray(anchors) ? anchors : [anchors]) as readonly AnchoredHead[];
+  const covered = all
+    .filter((a) => a.sequence >= first.sequence && a.sequence <= previous!.sequence)
+    .sort((a, b) => a.sequence - b.sequence);
+  if (covered.length === 0) {
+    const sequence = Math.max(...all.map((a) => a.sequence));
+    return { valid: false, reason: 'notCovered', ...(all.length ? { sequence } : {}) };
+  }
+  for (const anchor of covered) {
+    if (entries[anchor.sequence - first.sequence]!.hash !== anchor.head)
+      return { valid: false, reason: 'anchorMismatch', sequence: anchor.sequence };
+  }
   return {
     valid: true,
     from: first.sequence,
     to: previous!.sequence,
-    anchoredThrough: anchor.sequence,
+    anchoredThrough: covered.at(-1)!.sequence,
   };
 }

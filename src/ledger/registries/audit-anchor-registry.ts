@@ -18,6 +18,11 @@ export interface AuditAnchor {
   sequence: number;
   /** That entry's hash (lowercase hex SHA-256). */
   head: string;
+  /**
+   * The sequence of the log's anchor before this one (null for the first): an auditor walks
+   * back from the latest anchor and checks every anchor a segment covers.
+   */
+  previous: number | null;
   time: number;
   height: number;
   txId: string;
@@ -95,6 +100,7 @@ const anchor: TxHandler = (ctx) => {
     logId,
     sequence,
     head: p.head as string,
+    previous: latest?.sequence ?? null,
     time: ctx.time,
     height: ctx.height,
     txId: ctx.txId,

@@ -70,6 +70,33 @@ describe('access log hash chain', () => {
     });
   });
 
+  it('checks every anchor a segment covers: a rewrite before a later anchor is caught by the earlier one', () => {
+    const honest = chain(7);
+    const anchoredAt5 = { sequence: 5, head: honest[4]!.hash };
+    // The holder rewrites entry 2 (a refusal made an allowed access), recomputes every hash,
+    // and anchors the rewritten log at 7: the latest anchor agrees with the forgery...
+    const forged = honest.map((e) => ({ ...e }));
+    forged[1] = { ...forged[1]!, decision: 'allowed', reason: null };
+    let prevHash = forged[0]!.hash;
+    for (const entry of forged.slice(1)) {
+      entry.prevHash = prevHash;
+      const { hash: _h, ...unhashed } = entry;
+      entry.hash = accessLogEntryHash(log, unhashed);
+      prevHash = entry.hash;
+    }
+    const anchoredAt7 = { sequence: 7, head: forged[6]!.hash };
+    expect(verifyAccessLogSegment(log, forged, anchoredAt7)).toMatchObject({ valid: true });
+    // ...but not the anchor at 5.
+    expect(verifyAccessLogSegment(log, forged, [anchoredAt7, anchoredAt5])).toEqual({
+      valid: false,
+      reason: 'anchorMismatch',
+      sequence: 5,
+    });
+    expect(
+      verifyAccessLogSegment(log, honest, [anchoredAt5, { sequence: 7, head: honest[6]!.hash }]),
+    ).toEqual({ valid: true, from: 1, to: 7, anchoredThrough: 7 });
+  });
+
   it('names what is wrong', () => {
     const entries = chain(4);
     const anchor = { sequence: 4, head: entries[3]!.hash };
