@@ -306,9 +306,12 @@ describe('real-name registration through ddi processes', () => {
 
     const audit = await okJson<{
       ok: boolean;
+      anchored?: number;
       log: Array<{ action: string; outcome: string; actor: string }>;
-    }>(['agency', 'audit', '--data-dir', join(dir, 'agency-0')]);
+    }>(['agency', 'audit', '--data-dir', join(dir, 'agency-0'), '--agency', agencyDids[0]!]);
     expect(audit.ok).toBe(true);
+    // Checked against the anchor the agency put on the ledger with the disclosure.
+    expect(audit.anchored).toBeGreaterThan(0);
     const disclosures = audit.log.filter((e) => e.action === 'disclose');
     expect(disclosures.filter((e) => e.outcome === 'allowed')).toHaveLength(1);
     expect(disclosures.filter((e) => e.outcome === 'refused').map((e) => e.actor)).toEqual(

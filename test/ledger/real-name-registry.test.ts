@@ -6,7 +6,7 @@ import { signTransaction } from '../../src/ledger/transaction.ts';
 import type { Transaction } from '../../src/ledger/transaction.ts';
 import {
   readRealNameBinding,
-  realNameBindingOfDid,
+  realNameRegistrationOfDid,
 } from '../../src/ledger/registries/real-name-registry.ts';
 import { readDisclosureOrder } from '../../src/ledger/registries/disclosure-order-registry.ts';
 import { ledgerActions } from '../helpers/ledger-actions.ts';
@@ -78,31 +78,51 @@ describe('real-name bindings: one person, one primary DID', () => {
     const person = await newDid();
     const c = commitmentOf('11010519491231002X');
     await commit(
-      by(agency, 'realname.register', { nonce: nonce(), commitment: c, did: person.did }),
+      by(agency, 'realname.register', {
+        nonce: nonce(),
+        assurance: 'substantial',
+        commitment: c,
+        did: person.did,
+      }),
     );
     expect(readRealNameBinding(t.ledger.state, c)).toMatchObject({
       did: person.did,
       agency: agency.did,
-      previousDids: [],
+      assurance: 'substantial',
     });
-    expect(realNameBindingOfDid(t.ledger.state, person.did)?.commitment).toBe(c);
+    // The DID's own record names its agency but not the commitment: a person's DIDs stay
+    // unlinkable on the ledger.
+    const registration = realNameRegistrationOfDid(t.ledger.state, person.did);
+    expect(registration).toMatchObject({ did: person.did, agency: agency.did });
+    expect(JSON.stringify(registration)).not.toContain(c);
 
     const second = await newDid();
     for (const a of [agency, otherAgency]) {
       const err = await rejected(
-        by(a, 'realname.register', { nonce: nonce(), commitment: c, did: second.did }),
+        by(a, 'realname.register', {
+          nonce: nonce(),
+          assurance: 'substantial',
+          commitment: c,
+          did: second.did,
+        }),
         'conflict',
       );
       expect(err.details?.reason).toBe('alreadyRegistered');
     }
     await rejected(
-      by(otherAgency, 'realname.register', { nonce: nonce(), commitment: c, did: person.did }),
+      by(otherAgency, 'realname.register', {
+        nonce: nonce(),
+        assurance: 'substantial',
+        commitment: c,
+        did: person.did,
+      }),
       'conflict',
     );
     // One DID is one person: a second person cannot take a bound DID.
     const err = await rejected(
       by(otherAgency, 'realname.register', {
         nonce: nonce(),
+        assurance: 'substantial',
         commitment: commitmentOf('110105194912310036'),
         did: person.did,
       }),
@@ -114,34 +134,96 @@ describe('real-name bindings: one person, one primary DID', () => {
   it('lets a person bind a new DID only once the old one is deactivated', async () => {
     const old = await newDid();
     const c = commitmentOf('440524190001010018');
-    await commit(by(agency, 'realname.register', { nonce: nonce(), commitment: c, did: old.did }));
+    await commit(
+      by(agency, 'realname.register', {
+        nonce: nonce(),
+        assurance: 'substantial',
+        commitment: c,
+        did: old.did,
+      }),
+    );
     await deactivate(old);
     const next = await newDid();
     await commit(
-      by(otherAgency, 'realname.register', { nonce: nonce(), commitment: c, did: next.did }),
+      by(otherAgency, 'realname.register', {
+        nonce: nonce(),
+        assurance: 'substantial',
+        commitment: c,
+        did: next.did,
+      }),
     );
     expect(readRealNameBinding(t.ledger.state, c)).toMatchObject({
       did: next.did,
       agency: otherAgency.did,
-      previousDids: [old.did],
     });
+    // The old DID keeps its own record (a disclosure order about it goes to its agency).
+    expect(realNameRegistrationOfDid(t.ledger.state, old.did)).toMatchObject({
+      agency: agency.did,
+      ended: { reason: 'deactivated' },
+    });
+    const orderId = nonce();
+    await commit(
+      gov('disclosure.order', {
+        orderId,
+        subject: old.did,
+        recipient: next.did,
+        legalBasis: 'test',
+        caseReference: 'case-1',
+        validUntil: Date.now() + DAY,
+      }),
+    );
+    expect(readDisclosureOrder(t.ledger.state, orderId)?.agency).toBe(agency.did);
+  });
+
+  it('lets a registration at a higher assurance replace a squatter, never a lower or equal one', async () => {
+    const squatter = await newDid();
+    const victim = await newDid();
+    const third = await newDid();
+    const c = commitmentOf('11010519850505001X');
+    const reg = (by_: TestDid, did: string, assurance: string) =>
+      by(by_, 'realname.register', { nonce: nonce(), assurance, commitment: c, did });
+    await commit(reg(agency, squatter.did, 'low'));
+    // Someone with the same identity at the same assurance: refused.
+    await rejected(reg(otherAgency, third.did, 'low'), 'conflict');
+    // The real person, verified with a face check: the binding moves to their DID.
+    await commit(reg(otherAgency, victim.did, 'high'));
+    expect(readRealNameBinding(t.ledger.state, c)).toMatchObject({
+      did: victim.did,
+      assurance: 'high',
+    });
+    expect(realNameRegistrationOfDid(t.ledger.state, squatter.did)?.ended?.reason).toBe(
+      'superseded',
+    );
+    await rejected(reg(agency, third.did, 'high'), 'conflict');
+    await rejected(reg(agency, third.did, 'certain'), 'malformed');
   });
 
   it('is refused to non-agencies, to bad commitments, to inactive DIDs', async () => {
     const person = await newDid();
     const c = commitmentOf('11010519800101001X');
     await rejected(
-      by(issuerOnly, 'realname.register', { nonce: nonce(), commitment: c, did: person.did }),
+      by(issuerOnly, 'realname.register', {
+        nonce: nonce(),
+        assurance: 'substantial',
+        commitment: c,
+        did: person.did,
+      }),
       'unauthorized',
     );
     await rejected(
-      by(person, 'realname.register', { nonce: nonce(), commitment: c, did: person.did }),
+      by(person, 'realname.register', {
+        nonce: nonce(),
+        assurance: 'substantial',
+        commitment: c,
+        did: person.did,
+      }),
       'unauthorized',
     );
     // An identity number (or its plain hash) is not a commitment.
     await rejected(
       by(agency, 'realname.register', {
         nonce: nonce(),
+        assurance: 'substantial',
         commitment: '11010519800101001X',
         did: person.did,
       }),
@@ -150,6 +232,7 @@ describe('real-name bindings: one person, one primary DID', () => {
     await rejected(
       by(agency, 'realname.register', {
         nonce: nonce(),
+        assurance: 'substantial',
         commitment: c,
         did: person.did,
         name: '王芳',
@@ -159,7 +242,12 @@ describe('real-name bindings: one person, one primary DID', () => {
     const gone = await newDid();
     await deactivate(gone);
     await rejected(
-      by(agency, 'realname.register', { nonce: nonce(), commitment: c, did: gone.did }),
+      by(agency, 'realname.register', {
+        nonce: nonce(),
+        assurance: 'substantial',
+        commitment: c,
+        did: gone.did,
+      }),
       'notFound',
     );
     // A forged agency signature.
@@ -167,7 +255,7 @@ describe('real-name bindings: one person, one primary DID', () => {
       by(
         agency,
         'realname.register',
-        { nonce: nonce(), commitment: c, did: person.did },
+        { nonce: nonce(), assurance: 'low', commitment: c, did: person.did },
         person.signing,
       ),
       'badSignature',
@@ -194,6 +282,7 @@ describe('disclosure orders', () => {
     await commit(
       by(agency, 'realname.register', {
         nonce: nonce(),
+        assurance: 'substantial',
         commitment: commitmentOf('110105199001010011'),
         did: subject.did,
       }),

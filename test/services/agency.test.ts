@@ -27,6 +27,7 @@ import { presentCredentials, receiveCredential } from '../../src/clients/wallet/
 import type { StoredCredential } from '../../src/clients/wallet/index.ts';
 import { buildHttpServer } from '../../src/services/http/server.ts';
 import {
+  AGENCY_ACCESS_LOG_ID,
   ORGANIZATION_CERTIFICATE_TYPE,
   PERSON_CERTIFICATE_TYPE,
   realNameVerificationContext,
@@ -52,6 +53,14 @@ const REP_NUMBER = '44030419751120003' + residentIdentityCheckCharacter('4403041
 const REP_NAME = '陈国栋';
 const USCC = '91440300MA5F00001' + usccCheckCharacter('91440300MA5F00001');
 const REGISTER: TestRegisterEntry[] = [
+  {
+    documentType: 'passport',
+    number: 'C01X00T47',
+    name: 'Erika Mustermann',
+    birthDate: '1964-08-12',
+    gender: 'female',
+    nationality: 'DEU',
+  },
   { documentType: 'residentIdentityNumber', number: ID_NUMBER, name: NAME },
   { documentType: 'residentIdentityNumber', number: REP_NUMBER, name: REP_NAME, assurance: 'high' },
 ];
@@ -207,7 +216,7 @@ describe('real-name registration end to end', () => {
     expect(status, JSON.stringify(body)).toBe(201);
     expect(body).toMatchObject({ did: person.did, assurance: 'substantial', renewal: false });
     expect(body.networkId).toMatch(/^N[A-Z2-7]{26}$/);
-    expect((await client.getRealNameBindingOfDid(person.did)).agency).toBe(agencyDids[0]!.did);
+    expect((await client.getRealNameRegistration(person.did)).agency).toBe(agencyDids[0]!.did);
 
     certificate = {
       ...(await receiveCredential({
@@ -243,7 +252,7 @@ describe('real-name registration end to end', () => {
       expect(status).toBe(409);
       expect(body.details?.reason).toBe('alreadyRegistered');
     }
-    await expect(client.getRealNameBindingOfDid(second.did)).rejects.toMatchObject({
+    await expect(client.getRealNameRegistration(second.did)).rejects.toMatchObject({
       code: 'notFound',
     });
     // The same DID again is a renewal: a new certificate, no second binding.
@@ -271,6 +280,23 @@ describe('real-name registration end to end', () => {
       name: NAME,
     });
     expect(badCheck.status).toBe(400);
+    // The register knows the passport holder's birth date: a typed younger one is refused.
+    const passport = {
+      documentType: 'passport',
+      number: 'C01X00T47',
+      name: 'Erika Mustermann',
+      gender: 'female',
+      nationality: 'DEU',
+    };
+    const younger = await registerPerson(agencies[0]!, someone, {
+      ...passport,
+      birthDate: '2008-01-01',
+    });
+    expect(younger.status).toBe(422);
+    expect(younger.body.details).toMatchObject({
+      reason: 'attributesMismatch',
+      field: 'birthDate',
+    });
     // A proof replayed (its challenge used), or made for another agency, or signed by another key.
     const proof = await proofFor(agencies[0]!, someone);
     const evidence = {
@@ -299,7 +325,7 @@ describe('real-name registration end to end', () => {
       evidence,
     });
     expect(forged.status).toBe(401);
-    await expect(client.getRealNameBindingOfDid(someone.did)).rejects.toMatchObject({
+    await expect(client.getRealNameRegistration(someone.did)).rejects.toMatchObject({
       code: 'notFound',
     });
   });
@@ -353,9 +379,24 @@ describe('real-name registration end to end', () => {
         proof: await proofFor(agency, org),
         uscc: USCC,
         name: '深圳市示例科技有限公司',
-        legalRepresentative: { proof: await proofFor(agency, who), ...shown },
+        legalRepresentative: {
+          proof: await proofFor(agency, who, { uscc: USCC, organization: org.did }),
+          ...shown,
+        },
       });
 
+    // The representative's proof must name this organization: consent for another is no consent.
+    const unbound = await call(`${agency.url}/agency/organizations`, {
+      proof: await proofFor(agency, org),
+      uscc: USCC,
+      name: '深圳市示例科技有限公司',
+      legalRepresentative: {
+        proof: await proofFor(agency, rep, { uscc: USCC, organization: impostor.did }),
+        ...(await present(repCertificate, rep)),
+      },
+    });
+    expect(unbound.status).toBe(403);
+    expect(unbound.body.details?.reason).toBe('proofNotForOrganization');
     // An impostor with the representative's presentation: bound to another key.
     const impostorTry = await register(impostor, await present(repCertificate, rep));
     expect(impostorTry.status).toBe(403);
@@ -445,6 +486,13 @@ describe('supervised disclosure', () => {
     });
     const recorded = await client.getDisclosureOrder(orderId);
     expect(recorded.fulfilment?.responseHash).toBe(body.responseHash);
+    // The access log that records the disclosure is anchored on the ledger.
+    const anchor = await client.getAuditAnchor(agencyDids[0]!.did, AGENCY_ACCESS_LOG_ID);
+    const anchoredEntry = agency()
+      .store.accessLog()
+      .find((e) => e.seq === anchor.sequence);
+    expect(anchoredEntry?.hash).toBe(anchor.head);
+    expect(anchoredEntry?.action).toBe('disclose');
     expect(createHash('sha256').update(canonicalJson(body.response)).digest('base64url')).toBe(
       body.responseHash,
     );

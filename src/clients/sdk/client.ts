@@ -68,7 +68,7 @@ import {
   fulfilDisclosure,
   getDisclosureOrder,
   getRealNameBinding,
-  getRealNameBindingOfDid,
+  getRealNameRegistration,
   orderDisclosure,
   prepareOrderDisclosure,
   registerRealName,
@@ -199,7 +199,7 @@ export function createClient(transport: Transport) {
     fulfilDisclosure: (parameters: FulfilDisclosureParameters) =>
       fulfilDisclosure(transport, parameters),
     getRealNameBinding: (commitment: string) => getRealNameBinding(transport, commitment),
-    getRealNameBindingOfDid: (did: string) => getRealNameBindingOfDid(transport, did),
+    getRealNameRegistration: (did: string) => getRealNameRegistration(transport, did),
     getDisclosureOrder: (orderId: string) => getDisclosureOrder(transport, orderId),
 
     createStatusList: (parameters: CreateStatusListParameters) =>

@@ -93,7 +93,7 @@ export {
   fulfilDisclosure,
   getDisclosureOrder,
   getRealNameBinding,
-  getRealNameBindingOfDid,
+  getRealNameRegistration,
   orderDisclosure,
   prepareOrderDisclosure,
   prepareRegisterRealName,

@@ -1,4 +1,7 @@
-import type { RealNameBinding } from '../../ledger/registries/real-name-registry.ts';
+import type {
+  RealNameBinding,
+  RealNameRegistration,
+} from '../../ledger/registries/real-name-registry.ts';
 import type { DisclosureOrder } from '../../ledger/registries/disclosure-order-registry.ts';
 import type { DidResolutionResult, ResolutionOptions } from '../../core/did/index.ts';
 import type { Block } from '../../ledger/block.ts';
@@ -88,7 +91,7 @@ export interface Transport {
   /** A person's real-name binding by the agencies' keyed commitment. */
   getRealNameBinding(commitment: string): Promise<RealNameBinding>;
   /** The real-name binding of a DID. */
-  getRealNameBindingOfDid(did: string): Promise<RealNameBinding>;
+  getRealNameRegistration(did: string): Promise<RealNameRegistration>;
   /** A regulator's disclosure order. */
   getDisclosureOrder(orderId: string): Promise<DisclosureOrder>;
   /** A registered application and whether it may sign people in now; `notFound` otherwise. */

@@ -167,6 +167,17 @@ export function checkIdentityEvidence(
     gender,
     nationality,
     ...(region ? { region } : {}),
-    personKey: `${nationality}:${documentType}:${number}`,
+    personKey: `${nationality}:${documentType}:${permanentPart(documentType, number)}`,
   };
+}
+
+/**
+ * The part of a document number that stays with the person: the two digits some permits add
+ * for each renewal (港澳 cards before 2013, 台胞 booklets before 2015) are not part of it, so a
+ * renewed permit is the same person, not a second one.
+ */
+function permanentPart(documentType: DocumentType, number: string): string {
+  if (documentType === 'hkMacaoPermit') return number.slice(0, 9);
+  if (documentType === 'taiwanPermit') return number.slice(0, 8);
+  return number;
 }

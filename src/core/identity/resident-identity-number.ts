@@ -56,10 +56,10 @@ export function parseResidentIdentityNumber(
   if (value.length !== 18) fail('length', 'must be 18 characters');
   if (!/^\d{17}[\dX]$/.test(value)) fail('charset', 'must be 17 digits and a digit or X');
   const region = PROVINCES[value.slice(0, 2)];
-  if (region === undefined) fail('division', `${value.slice(0, 2)} is not a province-level code`);
+  if (region === undefined) fail('division', 'the first two digits are not a province-level code');
   const birthDate = `${value.slice(6, 10)}-${value.slice(10, 12)}-${value.slice(12, 14)}`;
   if (!isValidCalendarDate(birthDate) || birthDate < '1900-01-01' || birthDate > today) {
-    fail('birthDate', `the birth date ${birthDate} is not a valid past date`);
+    fail('birthDate', 'the birth date it holds is not a valid past date');
   }
   if (residentIdentityCheckCharacter(value) !== value[17]) {
     fail('checkCharacter', 'the check character does not match');

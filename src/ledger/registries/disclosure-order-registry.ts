@@ -4,7 +4,7 @@ import type { StateReader } from '../state/world-state.ts';
 import type { TxHandler } from './tx-context.ts';
 import { activeDidField, payloadFields } from './authorization.ts';
 import { authorizeGovernance } from './governance-registry.ts';
-import { authorizeAgency, realNameBindingOfDid } from './real-name-registry.ts';
+import { authorizeAgency, realNameRegistrationOfDid } from './real-name-registry.ts';
 
 /**
  * Supervised disclosure: the only way an agency reveals who is behind a DID. The regulator
@@ -94,7 +94,8 @@ const order: TxHandler = (ctx) => {
   );
   authorizeGovernance(ctx);
   ensure(!readDisclosureOrder(ctx.state, orderId), ErrorCode.Conflict, `order ${orderId} exists`);
-  const binding = realNameBindingOfDid(ctx.state, subject);
+  // The agency that verified *this* DID, even if the person has since moved to another one.
+  const binding = realNameRegistrationOfDid(ctx.state, subject);
   if (!binding) throw new DdiError(ErrorCode.NotFound, `${subject} has no real-name registration`);
   const recipient = activeDidField(ctx, p.recipient, 'recipient');
   const record: DisclosureOrder = {

@@ -2,7 +2,10 @@ import type { OrganizationKind } from '../../core/org/organization-kind.ts';
 import type { CredentialTemplate } from '../../core/templates/credential-template.ts';
 import type { DisclosureOrder } from '../../ledger/registries/disclosure-order-registry.ts';
 import type { OrganizationRecord } from '../../ledger/registries/organization-registry.ts';
-import type { RealNameBinding } from '../../ledger/registries/real-name-registry.ts';
+import type {
+  RealNameBinding,
+  RealNameRegistration,
+} from '../../ledger/registries/real-name-registry.ts';
 import type { IssuerLedger } from '../issuer/issuer-ledger.ts';
 
 /**
@@ -12,7 +15,7 @@ import type { IssuerLedger } from '../issuer/issuer-ledger.ts';
  */
 export interface AgencyLedger extends IssuerLedger {
   getRealNameBinding(commitment: string): Promise<RealNameBinding>;
-  getRealNameBindingOfDid(did: string): Promise<RealNameBinding>;
+  getRealNameRegistration(did: string): Promise<RealNameRegistration>;
   getDisclosureOrder(orderId: string): Promise<DisclosureOrder>;
   getOrganization(uscc: string): Promise<OrganizationRecord>;
 }
@@ -23,8 +26,14 @@ export interface AgencyLedger extends IssuerLedger {
  */
 export interface AgencyLedgerWriter {
   registerTemplate(template: CredentialTemplate): Promise<void>;
-  registerRealName(input: { commitment: string; did: string }): Promise<void>;
+  registerRealName(input: {
+    commitment: string;
+    did: string;
+    assurance: 'low' | 'substantial' | 'high';
+  }): Promise<void>;
   registerOrganization(input: { uscc: string; did: string; kind: OrganizationKind }): Promise<void>;
   fulfilDisclosure(input: { orderId: string; responseHash: string }): Promise<{ txId: string }>;
   revokeCredential(input: { listId: string; index: number; reason: string }): Promise<void>;
+  /** Anchors the head of the agency's access log (`audit.anchor`). */
+  anchorAccessLog(input: { logId: string; sequence: number; head: string }): Promise<void>;
 }

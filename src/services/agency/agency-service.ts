@@ -90,6 +90,9 @@ function hashResponse(response: DisclosureResponse): string {
   return base64urlEncode(createHash('sha256').update(canonicalJson(response)).digest());
 }
 
+/** The log id under which an agency anchors its access log (`audit.anchor`). */
+export const AGENCY_ACCESS_LOG_ID = 'agency-access-log';
+
 /** Derives an agency's template ids from its DID: template ids are global on the ledger. */
 export function agencyTemplateIds(agencyDid: string): { person: string; organization: string } {
   const tag = createHash('sha256').update(agencyDid).digest('hex').slice(0, 16);
@@ -158,8 +161,19 @@ export class AgencyService {
     }
   }
 
+  /** Logs a refusal decided outside the service (a request that failed its schema). */
+  logRefusal(actor: string, action: string, subject: string, reason: string): void {
+    this.options.store.logAccess({ actor, action, subject, outcome: 'refused', reason });
+  }
+
   private refuse(actor: string, action: string, subject: string, err: unknown): void {
-    const reason = err instanceof DdiError ? `${err.code}: ${err.message}` : String(err);
+    // Codes only: messages can quote what was submitted (a birth date, a name).
+    const detail =
+      err instanceof DdiError ? (err.details?.reason ?? err.details?.field) : undefined;
+    const reason =
+      err instanceof DdiError
+        ? `${err.code}${typeof detail === 'string' ? `: ${detail}` : ''}`
+        : 'internal';
     this.options.store.logAccess({ actor, action, subject, outcome: 'refused', reason });
   }
 
@@ -183,6 +197,15 @@ export class AgencyService {
         `the identity source (${this.options.identitySource.name}) did not confirm this identity: ${answer.reason}`,
         { reason: 'identityNotVerified', source: answer.reason },
       );
+    }
+    for (const [name, value] of Object.entries(answer.attributes ?? {})) {
+      if (identity[name as keyof CheckedIdentity] !== value) {
+        throw new DdiError(
+          ErrorCode.InvalidCredential,
+          `the identity source holds another ${name} for this document`,
+          { reason: 'attributesMismatch', field: name },
+        );
+      }
     }
     const personKey = answer.personKey ?? identity.personKey;
     return {
@@ -228,7 +251,7 @@ export class AgencyService {
       const binding = await unlessNotFound(this.options.ledger.getRealNameBinding(commitment));
       const renewal = binding?.did === did;
       // The ledger is the one judge of uniqueness across agencies (conflict: alreadyRegistered).
-      if (!renewal) await this.options.writer.registerRealName({ commitment, did });
+      if (!renewal) await this.options.writer.registerRealName({ commitment, did, assurance });
       const at = this.now().getTime();
       const existing = this.options.store.personByNetworkId(networkId);
       this.options.store.putPerson(
@@ -271,8 +294,17 @@ export class AgencyService {
   private async legalRepresentative(
     input: { proof: unknown; presentation: unknown; nonce: unknown },
     organizationDid: string,
+    uscc: string,
   ): Promise<{ did: string; networkId: string; assurance: AssuranceLevel }> {
     const rep = await this.proveDid(input.proof, 'legalRepresentative', organizationDid);
+    // The representative's consent is for this organization, not any: the proof names it.
+    if (rep.claims.uscc !== uscc || rep.claims.organization !== organizationDid) {
+      throw new DdiError(
+        ErrorCode.Forbidden,
+        "the legal representative's proof must name this organization (uscc, organization)",
+        { reason: 'proofNotForOrganization' },
+      );
+    }
     const refuse = (message: string, details: Record<string, unknown> = {}): never => {
       throw new DdiError(ErrorCode.Forbidden, message, {
         reason: 'legalRepresentativeNotVerified',
@@ -318,7 +350,8 @@ export class AgencyService {
     if (!bound || !Buffer.from(bound.publicKey).equals(Buffer.from(key.publicKey))) {
       refuse('the certificate is bound to another key than the DID the representative proved');
     }
-    if (!(await unlessNotFound(this.options.ledger.getRealNameBindingOfDid(rep.did)))) {
+    const registration = await unlessNotFound(this.options.ledger.getRealNameRegistration(rep.did));
+    if (!registration || registration.ended) {
       refuse(`${rep.did} is not a real-name registered primary DID`);
     }
     return { did: rep.did, networkId: networkId as string, assurance: assurance! };
@@ -348,7 +381,7 @@ export class AgencyService {
         throw new DdiError(ErrorCode.Malformed, 'kind is not an organization kind');
       }
       const kind = input.kind ?? organizationKindOfUscc(uscc);
-      const rep = await this.legalRepresentative(input.legalRepresentative, did);
+      const rep = await this.legalRepresentative(input.legalRepresentative, did, uscc);
       const organization = await unlessNotFound(this.options.ledger.getOrganization(uscc));
       const renewal = organization?.primaryDid === did;
       if (!renewal) await this.options.writer.registerOrganization({ uscc, did, kind });
@@ -442,11 +475,39 @@ export class AgencyService {
         salt: randomBytes(32).toString('base64url'),
       };
       const responseHash = hashResponse(response);
-      // On the ledger first: an answer that was not recorded is never given.
+      // On the ledger first: an answer that was not recorded is never given — and the access
+      // log that records it is anchored, so it cannot later be cut short or rewritten.
       const { txId } = await this.options.writer.fulfilDisclosure({ orderId, responseHash });
+      await this.anchorAccessLog();
       return { response, responseHash, fulfilmentTx: txId };
     });
   }
+
+  /**
+   * Anchors the access log's head on the ledger if it grew since the last anchor; after every
+   * disclosure and periodically. Returns the anchored sequence (undefined: nothing new).
+   */
+  async anchorAccessLog(): Promise<number | undefined> {
+    const head = this.options.store.accessLogHead();
+    if (!head || head.seq <= this.anchoredSequence) return undefined;
+    try {
+      await this.options.writer.anchorAccessLog({
+        logId: AGENCY_ACCESS_LOG_ID,
+        sequence: head.seq,
+        head: head.hash,
+      });
+    } catch (err) {
+      // After a restart: the ledger already holds this head (or a later one).
+      const latest = err instanceof DdiError ? err.details?.latestSequence : undefined;
+      if (typeof latest !== 'number') throw err;
+      this.anchoredSequence = latest;
+      return undefined;
+    }
+    this.anchoredSequence = head.seq;
+    return head.seq;
+  }
+
+  private anchoredSequence = 0;
 
   /** Revokes every certificate issued to a person (network id) or organization (USCC). */
   async revoke(input: { subject: unknown; reason: unknown }): Promise<{ revoked: number }> {

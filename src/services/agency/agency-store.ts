@@ -83,6 +83,9 @@ export class AgencyStore {
         assurance TEXT NOT NULL, sealed BLOB NOT NULL, registered INTEGER NOT NULL,
         updated INTEGER NOT NULL);
       CREATE INDEX IF NOT EXISTS persons_did ON persons(did);
+      CREATE TABLE IF NOT EXISTS person_dids (
+        did TEXT PRIMARY KEY, network_id TEXT NOT NULL, registered INTEGER NOT NULL,
+        mac BLOB NOT NULL);
       CREATE TABLE IF NOT EXISTS organizations (
         uscc TEXT PRIMARY KEY, did TEXT NOT NULL, legal_rep TEXT NOT NULL,
         sealed BLOB NOT NULL, registered INTEGER NOT NULL);
@@ -121,7 +124,10 @@ export class AgencyStore {
   // --- persons ----------------------------------------------------------------------------
 
   putPerson(record: PersonRecord, identity: CheckedIdentity): void {
-    const sealed = this.cipher.seal(JSON.stringify(identity), `person|${record.networkId}`);
+    const sealed = this.cipher.seal(
+      JSON.stringify(identity),
+      `person|${record.networkId}|${record.commitment}`,
+    );
     this.db
       .prepare(
         `INSERT INTO persons (network_id, commitment, did, assurance, sealed, registered, updated)
@@ -130,6 +136,19 @@ export class AgencyStore {
            sealed = @sealed, updated = @updated`,
       )
       .run({ ...record, sealed });
+    // Every DID the person registered stays findable (a disclosure order may name an old one);
+    // the row is authenticated under the data key so that nobody can repoint a DID at another
+    // person by editing the table.
+    this.db
+      .prepare(
+        'INSERT OR IGNORE INTO person_dids (did, network_id, registered, mac) VALUES (?, ?, ?, ?)',
+      )
+      .run(
+        record.did,
+        record.networkId,
+        record.updated,
+        this.cipher.mac(`${record.did}|${record.networkId}`),
+      );
   }
 
   /** The person's record, without opening their identity. */
@@ -142,13 +161,16 @@ export class AgencyStore {
     return row ? personOf(row) : undefined;
   }
 
+  /** The person who registered `did` (now or before), without opening their identity. */
   personByDid(did: string): PersonRecord | undefined {
-    const row = this.db
-      .prepare(
-        'SELECT network_id, commitment, did, assurance, registered, updated FROM persons WHERE did = ?',
-      )
-      .get(did) as Record<string, unknown> | undefined;
-    return row ? personOf(row) : undefined;
+    const link = this.db
+      .prepare('SELECT network_id, mac FROM person_dids WHERE did = ?')
+      .get(did) as { network_id: string; mac: Buffer } | undefined;
+    if (!link) return undefined;
+    if (!this.cipher.verifyMac(`${did}|${link.network_id}`, link.mac)) {
+      throw new DdiError(ErrorCode.Corrupt, 'a DID link of the agency store was tampered with');
+    }
+    return this.personByNetworkId(link.network_id);
   }
 
   /**
@@ -157,10 +179,14 @@ export class AgencyStore {
    */
   openIdentity(networkId: string): CheckedIdentity {
     const row = this.db
-      .prepare('SELECT sealed FROM persons WHERE network_id = ?')
-      .get(networkId) as { sealed: Buffer } | undefined;
+      .prepare('SELECT sealed, commitment FROM persons WHERE network_id = ?')
+      .get(networkId) as { sealed: Buffer; commitment: string } | undefined;
     if (!row) throw new DdiError(ErrorCode.NotFound, `no person ${networkId}`);
-    return JSON.parse(this.cipher.open(row.sealed, `person|${networkId}`)) as CheckedIdentity;
+    // Bound to the row's network id and commitment: a record copied onto another person, or
+    // a commitment swapped between rows, does not open.
+    return JSON.parse(
+      this.cipher.open(row.sealed, `person|${networkId}|${row.commitment}`),
+    ) as CheckedIdentity;
   }
 
   // --- organizations ----------------------------------------------------------------------
@@ -201,11 +227,15 @@ export class AgencyStore {
 
   /** The status entry of an issued offer (the issuer's hook, before the credential leaves). */
   recordIssued(offerId: string, format: string, statusUri?: string, statusIndex?: number): void {
-    this.db
+    const { changes } = this.db
       .prepare(
-        'UPDATE certificates SET format = ?, status_uri = ?, status_index = ?, issued = ? WHERE offer_id = ?',
+        'UPDATE certificates SET format = ?, status_uri = ?, status_index = ?, issued = ? WHERE offer_id = ? AND issued IS NULL',
       )
       .run(format, statusUri ?? null, statusIndex ?? null, Date.now(), offerId);
+    // A certificate the agency cannot revoke later is not handed out (it runs before sending).
+    if (changes !== 1) {
+      throw new DdiError(ErrorCode.Internal, `offer ${offerId} is not an open registration offer`);
+    }
   }
 
   certificatesOf(subject: string): IssuedCertificate[] {
@@ -256,6 +286,12 @@ export class AgencyStore {
         .run({ reason: null, ...full });
       return full;
     })();
+  }
+
+  /** The last entry's sequence and hash (what gets anchored). */
+  accessLogHead(): { seq: number; hash: string } | undefined {
+    return this.db.prepare('SELECT seq, hash FROM access_log ORDER BY seq DESC LIMIT 1').get() as
+      { seq: number; hash: string } | undefined;
   }
 
   accessLog(): AccessLogEntry[] {

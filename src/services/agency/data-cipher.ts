@@ -1,4 +1,10 @@
-import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHmac,
+  randomBytes,
+  timingSafeEqual,
+} from 'node:crypto';
 import { DdiError, ErrorCode } from '../../core/errors.ts';
 
 const IV_BYTES = 12;
@@ -40,5 +46,16 @@ export class DataCipher {
         'a personal-data record does not open: wrong data key or tampered record',
       );
     }
+  }
+
+  /** HMAC-SHA-256 under a key derived from the data key: authenticates plain columns. */
+  mac(text: string): Buffer {
+    const key = createHmac('sha256', this.key).update('ddi/agency/mac-key/v1').digest();
+    return createHmac('sha256', key).update(text).digest();
+  }
+
+  verifyMac(text: string, mac: Uint8Array): boolean {
+    const expected = this.mac(text);
+    return mac.length === expected.length && timingSafeEqual(expected, mac);
   }
 }

@@ -17,6 +17,11 @@ export type IdentitySourceAnswer =
        * resident identity number behind a Chinese passport (default: the document's own).
        */
       personKey?: string;
+      /**
+       * What the register holds about the person. Where given, the typed evidence must agree
+       * (a passport's birth date is otherwise only what the person typed).
+       */
+      attributes?: { birthDate?: string; gender?: 'male' | 'female'; nationality?: string };
     }
   | { verified: false; reason: string };
 

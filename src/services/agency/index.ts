@@ -2,6 +2,7 @@
 export { startAgency } from './server.ts';
 export type { AgencyServerOptions, RunningAgency } from './server.ts';
 export {
+  AGENCY_ACCESS_LOG_ID,
   AgencyService,
   agencyTemplateIds,
   agencyTemplates,

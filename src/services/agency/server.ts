@@ -39,6 +39,8 @@ export interface AgencyServerOptions {
   createStatusList: IssuerStatusOptions['createList'];
   /** Bearer token of the agency's operator (revocations, the access-log check). */
   operatorToken: string;
+  /** How often the access log's head is anchored on the ledger, ms (default 10 minutes). */
+  anchorEveryMs?: number;
   host?: string;
   port?: number;
   publicUrl?: string;
@@ -133,6 +135,8 @@ function agencyRoutes(app: FastifyInstance, service: () => AgencyService, token:
   });
 
   app.post<{ Body: { proof: string; orderId: string } }>('/agency/disclosures', {
+    // A malformed request is refused like any other, and logged (no attempt goes unrecorded).
+    attachValidation: true,
     schema: {
       body: {
         type: 'object',
@@ -144,6 +148,10 @@ function agencyRoutes(app: FastifyInstance, service: () => AgencyService, token:
     },
     handler: async (request, reply) => {
       void reply.header('cache-control', 'no-store');
+      if (request.validationError) {
+        service().logRefusal('anonymous', 'disclose', 'unknown', 'malformed');
+        throw new DdiError(ErrorCode.Malformed, request.validationError.message);
+      }
       return service().disclose(request.body);
     },
   });
@@ -187,6 +195,8 @@ export async function startAgency(options: AgencyServerOptions): Promise<Running
       templateIds: [templates.person, templates.organization],
       operatorToken: options.operatorToken,
       status: { dataDir: join(options.dataDir, 'status'), createList: options.createStatusList },
+      // Certificates only after a registration: never minted by hand with the operator token.
+      operatorOffers: false,
       alwaysDisclosed: (template) =>
         template.credentialType === PERSON_CERTIFICATE_TYPE ||
         template.credentialType === ORGANIZATION_CERTIFICATE_TYPE
@@ -224,12 +234,21 @@ export async function startAgency(options: AgencyServerOptions): Promise<Running
     createOffer: (input) => issuer.createOffer(input),
   });
   late.service = service;
+  // Anchor the access log's head periodically (and after every disclosure, in the service).
+  const anchoring = setInterval(
+    () => {
+      service.anchorAccessLog().catch(() => undefined);
+    },
+    options.anchorEveryMs ?? 10 * 60_000,
+  );
+  anchoring.unref();
   return {
     url: issuer.url,
     service,
     store,
     issuer,
     close: async () => {
+      clearInterval(anchoring);
       await issuer.close();
       store.close();
     },

@@ -8,6 +8,10 @@ export interface TestRegisterEntry {
   documentType: string;
   number: string;
   name: string;
+  /** What the register knows of the person; returned so the agency checks typed values. */
+  birthDate?: string;
+  gender?: 'male' | 'female';
+  nationality?: string;
   /** Assurance the register reports for this person (default `substantial`). */
   assurance?: AssuranceLevel;
   /** Another document of the same person: uniqueness is then about that one. */
@@ -53,9 +57,15 @@ export class TestIdentityRegister implements IdentitySource {
     if (entry.name.normalize('NFC') !== identity.name)
       return { verified: false, reason: 'nameMismatch' };
     const same = entry.sameAs;
+    const attributes = {
+      ...(entry.birthDate ? { birthDate: entry.birthDate } : {}),
+      ...(entry.gender ? { gender: entry.gender } : {}),
+      ...(entry.nationality ? { nationality: entry.nationality } : {}),
+    };
     return {
       verified: true,
       assurance: entry.assurance ?? 'substantial',
+      ...(Object.keys(attributes).length ? { attributes } : {}),
       ...(same
         ? { personKey: `${same.nationality ?? 'CHN'}:${same.documentType}:${same.number}` }
         : {}),

@@ -332,7 +332,7 @@ export const organizationSchema = {
 export const realNameBindingSchema = {
   $id: 'RealNameBinding',
   type: 'object',
-  required: ['commitment', 'did', 'agency', 'registered', 'height', 'txId', 'previousDids'],
+  required: ['commitment', 'did', 'agency', 'assurance', 'registered', 'height', 'txId'],
   properties: {
     commitment: { type: 'string', description: "HMAC-SHA-256 under the agencies' network key" },
     did: { type: 'string', description: "the person's primary DID" },
@@ -340,7 +340,29 @@ export const realNameBindingSchema = {
     registered: { type: 'integer' },
     height: { type: 'integer' },
     txId: { type: 'string' },
-    previousDids: { type: 'array', items: { type: 'string' } },
+    assurance: { type: 'string', enum: ['low', 'substantial', 'high'] },
+  },
+} as const;
+
+export const realNameRegistrationSchema = {
+  $id: 'RealNameRegistration',
+  type: 'object',
+  required: ['did', 'agency', 'assurance', 'registered', 'height', 'txId'],
+  properties: {
+    did: { type: 'string' },
+    agency: { type: 'string', description: 'the identity verification agency that verified it' },
+    assurance: { type: 'string', enum: ['low', 'substantial', 'high'] },
+    registered: { type: 'integer' },
+    height: { type: 'integer' },
+    txId: { type: 'string' },
+    ended: {
+      type: 'object',
+      required: ['time', 'reason'],
+      properties: {
+        time: { type: 'integer' },
+        reason: { type: 'string', enum: ['deactivated', 'superseded'] },
+      },
+    },
   },
 } as const;
 
@@ -429,6 +451,7 @@ export const applicationStandingSchema = {
 
 export const allSchemas = [
   realNameBindingSchema,
+  realNameRegistrationSchema,
   disclosureOrderSchema,
   errorSchema,
   transactionSchema,

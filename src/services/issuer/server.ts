@@ -61,6 +61,8 @@ export interface IssuerServiceOptions {
    * certificate's assurance level. Default: none; every claim is disclosable.
    */
   alwaysDisclosed?: (template: CredentialTemplate) => readonly string[];
+  /** Serve `POST /offers` to the operator (default true). */
+  operatorOffers?: boolean;
   /** More routes on the same server (an agency's registration API), added before it listens. */
   routes?: (app: FastifyInstance) => void;
 }
@@ -345,22 +347,25 @@ export async function startIssuer(options: IssuerServiceOptions): Promise<Runnin
     handler: async () => authorizationServerMetadata(issuerUrl),
   });
 
-  app.post<{ Body: OfferBody }>('/offers', {
-    schema: {
-      body: offerBody,
-      response: {
-        201: { type: 'object', additionalProperties: true },
-        '4xx': ddiErrorSchema,
+  // An agency makes its offers in process, after its own checks: no operator route then.
+  if (options.operatorOffers !== false) {
+    app.post<{ Body: OfferBody }>('/offers', {
+      schema: {
+        body: offerBody,
+        response: {
+          201: { type: 'object', additionalProperties: true },
+          '4xx': ddiErrorSchema,
+        },
       },
-    },
-    handler: async (request, reply) => {
-      const token = bearer(request);
-      if (token === undefined || !sameSecret(token, options.operatorToken)) {
-        throw new DdiError(ErrorCode.Unauthorized, 'offers are made by the issuer operator');
-      }
-      return reply.code(201).send(await createOffer(request.body));
-    },
-  });
+      handler: async (request, reply) => {
+        const token = bearer(request);
+        if (token === undefined || !sameSecret(token, options.operatorToken)) {
+          throw new DdiError(ErrorCode.Unauthorized, 'offers are made by the issuer operator');
+        }
+        return reply.code(201).send(await createOffer(request.body));
+      },
+    });
+  }
 
   app.get<{ Params: { id: string } }>('/offers/:id', {
     schema: {

@@ -1,10 +1,13 @@
 import { DdiError, ErrorCode } from '../../core/errors.ts';
 import { IDENTITY_COMMITMENT } from '../../core/identity/identity-commitment.ts';
 import type { Ledger } from '../../ledger/ledger.ts';
-import type { RealNameBinding } from '../../ledger/registries/real-name-registry.ts';
+import type {
+  RealNameBinding,
+  RealNameRegistration,
+} from '../../ledger/registries/real-name-registry.ts';
 import {
   readRealNameBinding,
-  realNameBindingOfDid,
+  realNameRegistrationOfDid,
 } from '../../ledger/registries/real-name-registry.ts';
 import type { DisclosureOrder } from '../../ledger/registries/disclosure-order-registry.ts';
 import { readDisclosureOrder } from '../../ledger/registries/disclosure-order-registry.ts';
@@ -22,10 +25,10 @@ export function realNameBindingByCommitment(ledger: Ledger, commitment: string):
   return binding;
 }
 
-/** The binding of a DID; `notFound` if it is not a real-name registered primary DID. */
-export function realNameBindingByDid(ledger: Ledger, did: string): RealNameBinding {
+/** A DID's real-name registration (current or ended); `notFound` if it never had one. */
+export function realNameRegistrationByDid(ledger: Ledger, did: string): RealNameRegistration {
   const subject = didInput(did, 'did');
-  const binding = realNameBindingOfDid(ledger.state, subject);
+  const binding = realNameRegistrationOfDid(ledger.state, subject);
   if (!binding) throw new DdiError(ErrorCode.NotFound, `${subject} has no real-name registration`);
   return binding;
 }

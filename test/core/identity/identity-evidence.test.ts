@@ -144,6 +144,16 @@ describe('identity evidence', () => {
     }
   });
 
+  it('keeps one person key across renewals of a travel permit (the renewal digits are not the person)', () => {
+    const person = { name: 'Chan Tai Man', birthDate: '1990-05-06', gender: 'male' };
+    const key = (documentType: string, number: string) =>
+      checkIdentityEvidence({ ...person, documentType, number }).personKey;
+    expect(key('hkMacaoPermit', 'H1234567801')).toBe(key('hkMacaoPermit', 'H12345678'));
+    expect(key('hkMacaoPermit', 'H1234567802')).toBe(key('hkMacaoPermit', 'H12345678'));
+    expect(key('taiwanPermit', '1234567801')).toBe(key('taiwanPermit', '12345678'));
+    expect(key('hkMacaoPermit', 'H12345679')).not.toBe(key('hkMacaoPermit', 'H12345678'));
+  });
+
   it('counts ages in whole years, a birthday counting on the day', () => {
     expect(ageOn('2008-11-25', '2026-11-24')).toBe(17);
     expect(ageOn('2008-11-25', '2026-11-25')).toBe(18);

@@ -8,6 +8,7 @@ import { DOCUMENT_TYPES } from '../../../core/identity/identity-document.ts';
 import { NETWORK_KEY_BYTES } from '../../../core/identity/identity-commitment.ts';
 import { ORGANIZATION_KINDS } from '../../../core/org/organization-kind.ts';
 import {
+  AGENCY_ACCESS_LOG_ID,
   PERSON_CERTIFICATE_TYPE,
   realNameVerificationContext,
   agencyTemplateIds,
@@ -367,7 +368,10 @@ export function agencyCommand(): Command {
             name: options.orgName,
             ...(options.kind ? { kind: options.kind } : {}),
             legalRepresentative: {
-              proof: await proof(base, repSigner),
+              proof: await proof(base, repSigner, {
+                uscc: options.uscc.trim().toUpperCase(),
+                organization: did,
+              }),
               presentation: vp_token.realname![0],
               nonce: challenge.nonce,
             },
@@ -434,18 +438,30 @@ export function agencyCommand(): Command {
     .command('audit')
     .description("check the agency's hash-chained access log (run where its data directory is)")
     .option('--data-dir <dir>', 'the agency data directory', '.ddi/agency')
+    .option('--agency <did>', "also check the log against the agency's latest anchor on the ledger")
     .action(
-      withContext(async (ctx, options: { dataDir: string }) => {
+      withContext(async (ctx, options: { dataDir: string; agency?: string }) => {
         const file = join(options.dataDir, 'agency.sqlite');
         if (!existsSync(file)) throw new DdiError(ErrorCode.NotFound, `no agency store at ${file}`);
         // The log needs no data key: it holds no personal data. A throwaway key opens the store.
         const store = AgencyStore.open(options.dataDir, new DataCipher(randomBytes(32)));
         try {
-          const check = store.verifyAccessLog();
+          let check = store.verifyAccessLog();
           const entries = store.accessLog();
-          ctx.print({ ...check, entries: entries.length, log: entries }, () => [
+          let anchored: number | undefined;
+          if (options.agency && check.ok) {
+            // The ledger fixes what the log said: a log cut short or rewritten contradicts it.
+            const anchor = await ctx
+              .client()
+              .getAuditAnchor(didArgument(options.agency), AGENCY_ACCESS_LOG_ID);
+            const entry = entries.find((e) => e.seq === anchor.sequence);
+            if (!entry || entry.hash !== anchor.head)
+              check = { ok: false, brokenAt: anchor.sequence };
+            else anchored = anchor.sequence;
+          }
+          ctx.print({ ...check, entries: entries.length, anchored, log: entries }, () => [
             check.ok
-              ? `access log intact: ${entries.length} entries, head ${entries.at(-1)?.hash ?? '-'}`
+              ? `access log intact: ${entries.length} entries, head ${entries.at(-1)?.hash ?? '-'}${anchored ? `, anchored on the ledger through ${anchored}` : ''}`
               : `access log BROKEN at entry ${check.brokenAt}`,
             ...entries.map(
               (e) =>

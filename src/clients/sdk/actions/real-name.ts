@@ -1,5 +1,9 @@
 import type { Transaction } from '../../../ledger/transaction.ts';
-import type { RealNameBinding } from '../../../ledger/registries/real-name-registry.ts';
+import type {
+  Assurance,
+  RealNameBinding,
+  RealNameRegistration,
+} from '../../../ledger/registries/real-name-registry.ts';
 import type { DisclosureOrder } from '../../../ledger/registries/disclosure-order-registry.ts';
 import type { RegistrySigner } from '../utils/governance-signers.ts';
 import { randomNonce, signRegistryTransaction, submitSigned } from '../lib/registry-transaction.ts';
@@ -17,6 +21,8 @@ export interface RegisterRealNameParameters extends WaitOptions {
   commitment: string;
   /** The person's primary DID. */
   did: string;
+  /** How the agency verified the person: a higher assurance replaces a lower binding. */
+  assurance: Assurance;
   nonce?: string;
   /** The accredited identity verification agency's key. */
   signer: RegistrySigner;
@@ -33,6 +39,7 @@ export function prepareRegisterRealName(
       nonce: parameters.nonce ?? randomNonce(),
       commitment: parameters.commitment,
       did: parameters.did,
+      assurance: parameters.assurance,
     },
     parameters.signer,
   );
@@ -116,11 +123,11 @@ export function getRealNameBinding(
   return transport.getRealNameBinding(commitment);
 }
 
-export function getRealNameBindingOfDid(
+export function getRealNameRegistration(
   transport: Transport,
   did: string,
-): Promise<RealNameBinding> {
-  return transport.getRealNameBindingOfDid(did);
+): Promise<RealNameRegistration> {
+  return transport.getRealNameRegistration(did);
 }
 
 export function getDisclosureOrder(

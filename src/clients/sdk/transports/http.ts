@@ -1,4 +1,7 @@
-import type { RealNameBinding } from '../../../ledger/registries/real-name-registry.ts';
+import type {
+  RealNameBinding,
+  RealNameRegistration,
+} from '../../../ledger/registries/real-name-registry.ts';
 import type { DisclosureOrder } from '../../../ledger/registries/disclosure-order-registry.ts';
 import { DdiError, ErrorCode } from '../../../core/errors.ts';
 import type { DidResolutionResult, ResolutionOptions } from '../../../core/did/index.ts';
@@ -215,8 +218,9 @@ export function httpTransport(baseUrl: string, options: HttpTransportOptions = {
       const path = `v1/real-name/commitments/${segment(commitment, 'commitment')}`;
       return (await request<RealNameBinding>('GET', path)).body;
     },
-    async getRealNameBindingOfDid(did: string) {
-      return (await request<RealNameBinding>('GET', `v1/real-name?${queryString({ did })}`)).body;
+    async getRealNameRegistration(did: string) {
+      return (await request<RealNameRegistration>('GET', `v1/real-name?${queryString({ did })}`))
+        .body;
     },
     async getDisclosureOrder(orderId: string) {
       const path = `v1/disclosure-orders/${segment(orderId, 'orderId')}`;

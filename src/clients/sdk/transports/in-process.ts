@@ -1,7 +1,7 @@
 import {
   disclosureOrderById,
   realNameBindingByCommitment,
-  realNameBindingByDid,
+  realNameRegistrationByDid,
 } from '../../../services/registry-queries/real-name-query.ts';
 import { DdiError, ErrorCode } from '../../../core/errors.ts';
 import type { ResolutionOptions } from '../../../core/did/index.ts';
@@ -114,8 +114,8 @@ export function inProcessTransport(node: LedgerNode): Transport {
     async getRealNameBinding(commitment: string) {
       return realNameBindingByCommitment(node.ledger, commitment);
     },
-    async getRealNameBindingOfDid(did: string) {
-      return realNameBindingByDid(node.ledger, did);
+    async getRealNameRegistration(did: string) {
+      return realNameRegistrationByDid(node.ledger, did);
     },
     async getDisclosureOrder(orderId: string) {
       return disclosureOrderById(node.ledger, orderId);

@@ -4,6 +4,7 @@ import { registerTemplate } from '../actions/register-template.ts';
 import { registerOrganization } from '../actions/register-organization.ts';
 import { fulfilDisclosure, registerRealName } from '../actions/real-name.ts';
 import { revokeCredential } from '../actions/revoke-credential.ts';
+import { anchorAccessLog } from '../actions/anchor-access-log.ts';
 import type { DidSigner } from './did-signer.ts';
 
 /**
@@ -23,6 +24,9 @@ export function agencyLedgerWriter(transport: Transport, signer: DidSigner): Age
     },
     async fulfilDisclosure(input) {
       return { txId: (await fulfilDisclosure(transport, { ...input, signer })).txId };
+    },
+    async anchorAccessLog(input) {
+      await anchorAccessLog(transport, { ...input, signer });
     },
     async revokeCredential(input) {
       await revokeCredential(transport, { listId: input.listId, index: input.index, signer });

@@ -3,7 +3,7 @@ import type { Ledger } from '../../../ledger/ledger.ts';
 import {
   disclosureOrderById,
   realNameBindingByCommitment,
-  realNameBindingByDid,
+  realNameRegistrationByDid,
 } from '../../registry-queries/real-name-query.ts';
 
 /**
@@ -33,7 +33,8 @@ export function realNameRoutes(app: FastifyInstance, ledger: Ledger): void {
     '/v1/real-name',
     {
       schema: {
-        summary: 'Whether a DID is a real-name registered primary DID, and by which agency',
+        summary:
+          "A DID's real-name registration: its agency, assurance, and whether it ended (no commitment)",
         tags: ['real-name'],
         querystring: {
           type: 'object',
@@ -41,10 +42,10 @@ export function realNameRoutes(app: FastifyInstance, ledger: Ledger): void {
           required: ['did'],
           properties: { did: { type: 'string', minLength: 1, maxLength: 512 } },
         },
-        response: { 200: { $ref: 'RealNameBinding#' }, '4xx': { $ref: 'Error#' } },
+        response: { 200: { $ref: 'RealNameRegistration#' }, '4xx': { $ref: 'Error#' } },
       },
     },
-    async (request) => realNameBindingByDid(ledger, request.query.did),
+    async (request) => realNameRegistrationByDid(ledger, request.query.did),
   );
 
   app.get<{ Params: { orderId: string } }>(
