@@ -98,6 +98,13 @@ beforeAll(async () => {
     JSON.stringify([
       { documentType: 'residentIdentityNumber', number: NUMBER, name: NAME },
       { documentType: 'residentIdentityNumber', number: REP_NUMBER, name: REP_NAME },
+      {
+        organization: {
+          uscc: USCC,
+          name: '上海示例信息技术有限公司',
+          legalRepresentativeName: REP_NAME,
+        },
+      },
     ]),
   );
   for (const [i, dataKey] of [

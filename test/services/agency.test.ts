@@ -34,7 +34,11 @@ import {
   startAgency,
   TestIdentityRegister,
 } from '../../src/services/agency/index.ts';
-import type { RunningAgency, TestRegisterEntry } from '../../src/services/agency/index.ts';
+import type {
+  RunningAgency,
+  TestOrganizationEntry,
+  TestRegisterEntry,
+} from '../../src/services/agency/index.ts';
 import { signDidAuthProof } from '../../src/services/did-auth/did-auth-proof.ts';
 import { newDid } from '../helpers/issuer-network.ts';
 import { openTestNode, tempDir } from '../helpers/temp-node.ts';
@@ -52,7 +56,14 @@ const NAME = '张晓梅';
 const REP_NUMBER = '44030419751120003' + residentIdentityCheckCharacter('44030419751120003');
 const REP_NAME = '陈国栋';
 const USCC = '91440300MA5F00001' + usccCheckCharacter('91440300MA5F00001');
-const REGISTER: TestRegisterEntry[] = [
+const REGISTER: Array<TestRegisterEntry | TestOrganizationEntry> = [
+  {
+    organization: {
+      uscc: USCC,
+      name: '深圳市示例科技有限公司',
+      legalRepresentativeName: REP_NAME,
+    },
+  },
   {
     documentType: 'passport',
     number: 'C01X00T47',
@@ -352,7 +363,11 @@ describe('real-name registration end to end', () => {
     };
     const agency = agencies[1]!;
     /** The representative's presentation for agency B: network_id only. */
-    const present = async (credential: StoredCredential, holder: Person, claim = 'network_id') => {
+    const present = async (
+      credential: StoredCredential,
+      holder: Person,
+      claims = ['network_id', 'name'],
+    ) => {
       const challenge = (await call(`${agency.url}/agency/challenges`, {})).body;
       const { vp_token } = presentCredentials(
         {
@@ -364,7 +379,7 @@ describe('real-name registration end to end', () => {
                 id: 'realname',
                 format: 'dc+sd-jwt',
                 meta: { vct_values: [PERSON_CERTIFICATE_TYPE] },
-                claims: [{ path: [claim] }],
+                claims: claims.map((claim) => ({ path: [claim] })),
               },
             ],
           },
@@ -402,7 +417,7 @@ describe('real-name registration end to end', () => {
     expect(impostorTry.status).toBe(403);
     expect(impostorTry.body.details?.reason).toBe('legalRepresentativeNotVerified');
     // A presentation that withholds network_id.
-    const withheld = await register(rep, await present(repCertificate, rep, 'age_over_18'));
+    const withheld = await register(rep, await present(repCertificate, rep, ['age_over_18']));
     expect(withheld.status).toBe(403);
     // The same presentation twice: its nonce is spent.
     const shown = await present(repCertificate, rep);
@@ -421,6 +436,20 @@ describe('real-name registration end to end', () => {
     const claims = decodeSdJwt(orgCertificate.credential).disclosures.map((d) => d.value);
     expect(claims).toContain(registered.body.networkId);
     expect(claims).toContain(USCC);
+    // The business register confirmed code, name and representative: the certificate says so.
+    expect(replayed.body.assurance).toBe('substantial');
+    // A company the representative does not represent (per the register) is refused.
+    const otherCompany = await call(`${agency.url}/agency/organizations`, {
+      proof: await proofFor(agency, org),
+      uscc: USCC,
+      name: '别的公司',
+      legalRepresentative: {
+        proof: await proofFor(agency, rep, { uscc: USCC, organization: org.did }),
+        ...(await present(repCertificate, rep)),
+      },
+    });
+    expect(otherCompany.status).toBe(403);
+    expect(otherCompany.body.details?.reason).toBe('organizationNotVerified');
     // Agency B never saw the representative's number: not in its store, not in the certificate.
     expect(JSON.stringify(claims)).not.toContain(REP_NUMBER);
     expect(agency.store.personByDid(rep.did)).toBeUndefined();

@@ -295,7 +295,7 @@ export class AgencyService {
     input: { proof: unknown; presentation: unknown; nonce: unknown },
     organizationDid: string,
     uscc: string,
-  ): Promise<{ did: string; networkId: string; assurance: AssuranceLevel }> {
+  ): Promise<{ did: string; networkId: string; name: string; assurance: AssuranceLevel }> {
     const rep = await this.proveDid(input.proof, 'legalRepresentative', organizationDid);
     // The representative's consent is for this organization, not any: the proof names it.
     if (rep.claims.uscc !== uscc || rep.claims.organization !== organizationDid) {
@@ -339,9 +339,10 @@ export class AgencyService {
       refuse(`a ${PERSON_CERTIFICATE_TYPE} is required, not ${verdict.credentialType}`);
     }
     const networkId = verdict.claims?.network_id;
+    const name = verdict.claims?.name;
     const assurance = verdict.claims?.assurance_level as AssuranceLevel | undefined;
-    if (typeof networkId !== 'string' || !assurance) {
-      refuse('the presentation must disclose network_id');
+    if (typeof networkId !== 'string' || typeof name !== 'string' || !assurance) {
+      refuse('the presentation must disclose network_id and name');
     }
     // Holder binding names a key; the key must be one of the DID the representative proved.
     const { key } = await authenticationKey(rep.kid, (d) => this.options.ledger.resolveDid(d));
@@ -354,7 +355,42 @@ export class AgencyService {
     if (!registration || registration.ended) {
       refuse(`${rep.did} is not a real-name registered primary DID`);
     }
-    return { did: rep.did, networkId: networkId as string, assurance: assurance! };
+    return {
+      did: rep.did,
+      networkId: networkId as string,
+      name: name as string,
+      assurance: assurance!,
+    };
+  }
+
+  /**
+   * How sure the agency is of an organization: no surer than of its representative, and `low`
+   * unless the business register confirms that the code, the name and the representative go
+   * together (else anyone with a real-name certificate could claim any company).
+   */
+  private async organizationAssurance(
+    uscc: string,
+    name: string,
+    rep: { name: string; assurance: AssuranceLevel },
+  ): Promise<AssuranceLevel> {
+    const check = this.options.identitySource.checkOrganization;
+    if (!check) return 'low';
+    const answer = await check.call(this.options.identitySource, {
+      uscc,
+      name,
+      legalRepresentativeName: rep.name,
+    });
+    if (!answer.verified) {
+      throw new DdiError(
+        ErrorCode.Forbidden,
+        'the business register does not confirm this organization and its legal representative',
+        { reason: 'organizationNotVerified', source: answer.reason },
+      );
+    }
+    const order = ['low', 'substantial', 'high'];
+    return order.indexOf(answer.assurance) < order.indexOf(rep.assurance)
+      ? answer.assurance
+      : rep.assurance;
   }
 
   /**
@@ -382,6 +418,7 @@ export class AgencyService {
       }
       const kind = input.kind ?? organizationKindOfUscc(uscc);
       const rep = await this.legalRepresentative(input.legalRepresentative, did, uscc);
+      const assurance = await this.organizationAssurance(uscc, name.trim(), rep);
       const organization = await unlessNotFound(this.options.ledger.getOrganization(uscc));
       const renewal = organization?.primaryDid === did;
       if (!renewal) await this.options.writer.registerOrganization({ uscc, did, kind });
@@ -406,7 +443,7 @@ export class AgencyService {
           template: this.options.templates.organization,
           claims: {
             real_name_verified: true,
-            assurance_level: rep.assurance,
+            assurance_level: assurance,
             uscc,
             name: name.trim(),
             organization_kind: kind,
@@ -416,7 +453,7 @@ export class AgencyService {
         },
         uscc,
       );
-      return { did, uscc, assurance: rep.assurance, renewal, offer };
+      return { did, uscc, assurance, renewal, offer };
     });
   }
 

@@ -35,6 +35,16 @@ export interface IdentitySource {
   /** Shown in logs and in the agency's status. */
   readonly name: string;
   check(identity: CheckedIdentity): Promise<IdentitySourceAnswer>;
+  /**
+   * The business register (in production: the market regulator's enterprise credit system):
+   * does this code belong to this name, with this legal representative? A source without it
+   * leaves organization certificates at assurance `low`.
+   */
+  checkOrganization?(organization: {
+    uscc: string;
+    name: string;
+    legalRepresentativeName: string;
+  }): Promise<IdentitySourceAnswer>;
 }
 
 /**

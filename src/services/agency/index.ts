@@ -16,7 +16,7 @@ export { DataCipher, DATA_KEY_BYTES } from './data-cipher.ts';
 export { ASSURANCE_LEVELS, documentFormatSource } from './identity-source.ts';
 export type { AssuranceLevel, IdentitySource, IdentitySourceAnswer } from './identity-source.ts';
 export { TestIdentityRegister } from './test-identity-register.ts';
-export type { TestRegisterEntry } from './test-identity-register.ts';
+export type { TestOrganizationEntry, TestRegisterEntry } from './test-identity-register.ts';
 export {
   ALWAYS_DISCLOSED,
   ORGANIZATION_CERTIFICATE_TYPE,

@@ -24,12 +24,35 @@ export interface TestRegisterEntry {
  * demos (`ddi agency start --identity-source test-register:<file.json>`); it must never back
  * a production agency, and its name says so in every log line and certificate audit.
  */
+/** One organization the test register knows (a stand-in for the business register). */
+export interface TestOrganizationEntry {
+  organization: { uscc: string; name: string; legalRepresentativeName: string };
+}
+
 export class TestIdentityRegister implements IdentitySource {
   readonly name = 'TEST-DOUBLE identity register';
   private readonly entries: TestRegisterEntry[];
+  private readonly organizations: TestOrganizationEntry['organization'][];
 
-  constructor(entries: readonly TestRegisterEntry[]) {
-    this.entries = [...entries];
+  constructor(entries: ReadonlyArray<TestRegisterEntry | TestOrganizationEntry>) {
+    this.entries = entries.filter((e): e is TestRegisterEntry => !('organization' in e));
+    this.organizations = entries
+      .filter((e): e is TestOrganizationEntry => 'organization' in e)
+      .map((e) => e.organization);
+  }
+
+  async checkOrganization(organization: {
+    uscc: string;
+    name: string;
+    legalRepresentativeName: string;
+  }): Promise<IdentitySourceAnswer> {
+    const entry = this.organizations.find((o) => o.uscc === organization.uscc);
+    if (!entry) return { verified: false, reason: 'unknownOrganization' };
+    if (entry.name !== organization.name) return { verified: false, reason: 'nameMismatch' };
+    if (entry.legalRepresentativeName.normalize('NFC') !== organization.legalRepresentativeName) {
+      return { verified: false, reason: 'notTheLegalRepresentative' };
+    }
+    return { verified: true, assurance: 'substantial' };
   }
 
   /** Reads a JSON array of entries. */
@@ -46,7 +69,7 @@ export class TestIdentityRegister implements IdentitySource {
     if (!Array.isArray(parsed)) {
       throw new DdiError(ErrorCode.Malformed, 'the test register is a JSON array of people');
     }
-    return new TestIdentityRegister(parsed as TestRegisterEntry[]);
+    return new TestIdentityRegister(parsed as Array<TestRegisterEntry | TestOrganizationEntry>);
   }
 
   async check(identity: CheckedIdentity): Promise<IdentitySourceAnswer> {

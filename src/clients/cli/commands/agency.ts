@@ -335,7 +335,7 @@ export function agencyCommand(): Command {
           const keys = await ctx.keystore(false);
           const orgSigner = await authenticationSigner(ctx.client(), keys, did);
           const repSigner = await authenticationSigner(ctx.client(), keys, rep);
-          // The representative shows their certificate to this agency: network_id only.
+          // The representative shows their certificate to this agency: network_id and name only.
           const challenge = (await post(`${base}/agency/challenges`, {})) as {
             nonce: string;
             audience: string;
@@ -354,7 +354,7 @@ export function agencyCommand(): Command {
                     id: 'realname',
                     format: 'dc+sd-jwt',
                     meta: { vct_values: [PERSON_CERTIFICATE_TYPE] },
-                    claims: [{ path: ['network_id'] }],
+                    claims: [{ path: ['network_id'] }, { path: ['name'] }],
                   },
                 ],
               },
