@@ -12,6 +12,7 @@ import {
   didSigner,
   httpTransport,
   inProcessTransport,
+  signDidAuthProof,
 } from '../../src/clients/sdk/index.ts';
 import type { AccessLogEntry, DdiClient, DidSigner } from '../../src/clients/sdk/index.ts';
 import { freePort } from '../helpers/node-process.ts';
@@ -143,9 +144,20 @@ describe('a data holder’s gate, access log and anchors', () => {
   let log: AccessLog;
   let gate: DataAccessGate;
   let grantId: string;
-  const request = () => ({
+  /** `d`'s answer to a fresh challenge of `g`: what a grantee sends with its request. */
+  const proofBy = (d: TestDid, g = gate) => {
+    const challenge = g.challenge();
+    return signDidAuthProof({
+      kid: `${d.did}#key-1`,
+      signer: { type: d.signing.type, privateKey: d.signing.privateKey },
+      audience: challenge.audience,
+      nonce: challenge.nonce,
+    });
+  };
+  const request = (g = gate) => ({
     grantor: person.did,
     grantee: insurer.did,
+    proof: proofBy(insurer, g),
     scope: 'health',
     purpose: 'claim-settlement',
   });
@@ -218,7 +230,7 @@ describe('a data holder’s gate, access log and anchors', () => {
     const offlineGate = new DataAccessGate(offline, log);
     let read = false;
     const err = await offlineGate
-      .release(request(), () => {
+      .release(request(offlineGate), () => {
         read = true;
       })
       .then(
@@ -358,5 +370,62 @@ describe('a data holder’s gate, access log and anchors', () => {
     expect(() => AccessLog.open(file, { holder: hospital.did, logId: 'b' })).toThrow(
       expect.objectContaining({ code: 'conflict' }),
     );
+  });
+
+  it('refuses, and logs, a request under someone else’s grant without the grantee’s proof', async () => {
+    const snoop = makeDid(t.chainId, 'ed25519');
+    await t.node.submit(snoop.createTx, { wait: true });
+    const live = (
+      await client().grantConsent({
+        signer: signer(person),
+        grantee: insurer.did,
+        scopes: ['health'],
+        purpose: 'claim-settlement',
+        expires: Date.now() + 30 * DAY,
+      })
+    ).grantId;
+    // The grant and its id are public: the snoop names it, claiming to be the insurer.
+    let reads = 0;
+    const read = () => {
+      reads++;
+      return records();
+    };
+    const attempts = [
+      { ...request(), grantId: live, proof: proofBy(snoop) }, // its own proof, not the insurer's
+      { ...request(), grantId: live, proof: '' }, // no proof
+      { ...request(), grantId: live, proof: proofBy(insurer).slice(0, -4) + 'AAAA' }, // forged
+    ];
+    for (const attempt of attempts) {
+      const before = log.head().sequence;
+      const err = await gate.release(attempt, read).then(
+        () => undefined,
+        (e: unknown) => e as DdiError,
+      );
+      expect(err?.code).toBe('unauthorized');
+      expect(err?.details).toEqual({ reason: 'unauthenticated', sequence: before + 1 });
+      expect(log.entries().at(-1)).toMatchObject({
+        grantId: live,
+        grantee: insurer.did,
+        decision: 'refused',
+        reason: 'unauthenticated',
+      });
+    }
+    // A proof for another holder, and a proof used twice, are refused too.
+    const elsewhereLog = AccessLog.open(join(dir, 'elsewhere.sqlite'), {
+      holder: insurer.did,
+      logId: 'x',
+    });
+    const elsewhere = new DataAccessGate(client(), elsewhereLog);
+    expect(
+      await gate.check({ ...request(), grantId: live, proof: proofBy(insurer, elsewhere) }),
+    ).toMatchObject({ allowed: false, reason: 'unauthenticated' });
+    elsewhereLog.close();
+    const once = { ...request(), grantId: live };
+    expect(await gate.check(once)).toMatchObject({ allowed: true });
+    expect(await gate.check(once)).toMatchObject({ allowed: false, reason: 'unauthenticated' });
+    expect(reads).toBe(0);
+    // With the insurer's own proof the data is released.
+    expect(await gate.release({ ...request(), grantId: live }, read)).toEqual(records());
+    expect(reads).toBe(1);
   });
 });
