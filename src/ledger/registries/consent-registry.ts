@@ -11,6 +11,7 @@ import type { TxContext, TxHandler } from './tx-context.ts';
 import {
   activeDidField,
   authorizeDidSigner,
+  noPersonalNumbers,
   optionalReason,
   payloadFields,
   singleProof,
@@ -90,8 +91,13 @@ export type ConsentAnswer =
 const GRANT_ID = /^[A-Za-z0-9_-]{8,64}$/;
 /** Letters, digits, space and `._:/-`; no personal data (see docs/data-authorization.md). */
 const PURPOSE = /^[\p{L}\p{N}][\p{L}\p{N} ._:/-]{0,99}$/u;
-/** A run of 5+ digits could be a phone, account or ID number: a purpose never needs one. */
-const DIGIT_RUN = /\p{N}{5,}/u;
+/**
+ * A number of 5+ digits (separators ignored) could be a phone, account or ID number: a
+ * purpose never needs one.
+ */
+const PURPOSE_DIGIT_RUN = 5;
+/** An id is random; one with 11+ digits in a row could be a phone or ID number. */
+const ID_DIGIT_RUN = 11;
 export const MAX_PURPOSE_LENGTH = 100;
 /**
  * Unexpired grants one grantor may hold for one grantee and one category. Bounds the pair
@@ -188,7 +194,7 @@ function grantIdField(value: unknown): string {
     'grantId must be 8-64 base64url characters',
     { field: 'grantId' },
   );
-  return value;
+  return noPersonalNumbers(value, 'grantId', ID_DIGIT_RUN);
 }
 
 function timeField(value: unknown, field: string): number {
@@ -204,12 +210,12 @@ function timeField(value: unknown, field: string): number {
 /** A purpose: a short code or phrase; never personal data. */
 export function purposeField(value: unknown): string {
   ensure(
-    typeof value === 'string' && PURPOSE.test(value) && !DIGIT_RUN.test(value),
+    typeof value === 'string' && PURPOSE.test(value),
     ErrorCode.Malformed,
-    `purpose must be 1-${MAX_PURPOSE_LENGTH} letters, digits, spaces or ._:/- with no run of 5 digits`,
+    `purpose must be 1-${MAX_PURPOSE_LENGTH} letters, digits, spaces or ._:/-`,
     { field: 'purpose' },
   );
-  return value;
+  return noPersonalNumbers(value, 'purpose', PURPOSE_DIGIT_RUN);
 }
 
 /** The categories of one grant: sorted, no duplicates, a sensitive one alone. */
