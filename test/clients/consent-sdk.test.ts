@@ -372,6 +372,41 @@ describe('a data holder’s gate, access log and anchors', () => {
     );
   });
 
+  it('asks the ledger about now, so a revocation counts at once whatever the holder’s clock says', async () => {
+    const asked: unknown[] = [];
+    // The real client, with the questions it is asked recorded.
+    const recording = {
+      checkConsent: (q: Parameters<DdiClient['checkConsent']>[0]) => {
+        asked.push(q);
+        return client().checkConsent(q);
+      },
+      resolveDid: (did: string) => client().resolveDid(did),
+    };
+    const slowLog = AccessLog.open(join(dir, 'slow-clock.sqlite'), {
+      holder: hospital.did,
+      logId: 'slow',
+    });
+    // A holder whose clock runs 30 s behind the ledger's blocks.
+    const slow = new DataAccessGate(recording, slowLog, { now: () => Date.now() - 30_000 });
+    const live = (
+      await client().grantConsent({
+        signer: signer(person),
+        grantee: insurer.did,
+        scopes: ['health'],
+        purpose: 'claim-settlement',
+        expires: Date.now() + 30 * DAY,
+      })
+    ).grantId;
+    await client().revokeConsent({ signer: signer(person), grantId: live });
+    expect(await slow.check({ ...request(slow), grantId: live })).toMatchObject({
+      allowed: false,
+      reason: 'revoked',
+    });
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).not.toHaveProperty('at');
+    slowLog.close();
+  });
+
   it('refuses, and logs, a request under someone else’s grant without the grantee’s proof', async () => {
     const snoop = makeDid(t.chainId, 'ed25519');
     await t.node.submit(snoop.createTx, { wait: true });

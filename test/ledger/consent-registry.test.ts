@@ -400,6 +400,12 @@ describe('checkConsent', () => {
     expect(at(grantedAt).allowed).toBe(true);
     expect(revokedAt).toBeGreaterThan(grantedAt);
     expect(at(revokedAt)).toMatchObject({ allowed: false, reason: 'revoked' });
+    // A check of now refuses the revoked grant whatever time it names: a clock behind the
+    // revocation's block time must not bring the grant back.
+    expect(at(revokedAt - 1).allowed).toBe(true);
+    expect(
+      checkConsent(state(), query({ grantor: grantor.did, at: revokedAt - 1, current: true })),
+    ).toMatchObject({ allowed: false, reason: 'revoked' });
   });
 
   it('refuses once the grantor or the grantee is deactivated', async () => {

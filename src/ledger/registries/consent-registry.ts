@@ -82,6 +82,13 @@ export interface ConsentQuery {
   grantId?: string;
   /** The time of the access (ms since the epoch). */
   at: number;
+  /**
+   * A check of "now" rather than of a past moment: a grant that has ended (revoked or
+   * renounced) is refused whatever `at` says. `at` comes from the asker's clock and the
+   * end's time from a block's; a clock behind the block would otherwise honour a revoked
+   * grant.
+   */
+  current?: boolean;
 }
 
 export type ConsentAnswer =
@@ -157,7 +164,9 @@ function answerFor(state: StateReader, grant: ConsentGrant, query: ConsentQuery)
   if (!grant.scopes.includes(query.scope)) return refuse('scopeMismatch');
   if (query.purpose !== undefined && grant.purpose !== query.purpose)
     return refuse('purposeMismatch');
-  if (grant.ended && query.at >= grant.ended.time) return refuse(grant.ended.status);
+  if (grant.ended && (query.current || query.at >= grant.ended.time)) {
+    return refuse(grant.ended.status);
+  }
   if (query.at < grant.validFrom) return refuse('notYetValid');
   if (query.at >= grant.expires) return refuse('expired');
   if (readDidRecord(state, grant.grantor)?.deactivated) return refuse('grantorDeactivated');

@@ -125,7 +125,7 @@ export class DataAccessGate {
       // Not the grantee's own request: refused before the ledger is asked, and logged.
       reason ??= 'unauthenticated';
     } else {
-      decision = await this.askLedger(request, time).catch((err: unknown) => {
+      decision = await this.askLedger(request).catch((err: unknown) => {
         // A request the ledger calls malformed is refused as such; anything else (node down,
         // timeout) is a refusal too: no answer, no data.
         reason =
@@ -153,12 +153,13 @@ export class DataAccessGate {
     };
   }
 
-  private askLedger(request: AccessRequest, time: number): Promise<ConsentDecision> {
+  private askLedger(request: AccessRequest): Promise<ConsentDecision> {
     return this.ledger.checkConsent({
       grantor: request.grantor,
       grantee: request.grantee,
       scope: request.scope,
-      at: new Date(time).toISOString(),
+      // No `at`: a check of now, so a grant revoked in a block is refused at once, even when
+      // this holder's clock is behind the block's time.
       ...(request.purpose === undefined ? {} : { purpose: request.purpose }),
       ...(request.grantId === undefined ? {} : { grantId: request.grantId }),
     });
