@@ -132,6 +132,44 @@ describe('device authentication (library)', () => {
     expect((await refusal(auth.verify(relayed, expectation('')))).code).toBe('malformed');
   });
 
+  it('caps the challenges outstanding per audience, so one caller cannot lock others out', async () => {
+    let now = Date.parse('2026-11-25T12:00:00Z');
+    const small = new DeviceAuthenticator(t.ledger.state, {
+      ttlMs: 1_000,
+      capacity: 5,
+      audienceCapacity: 2,
+      now: () => now,
+    });
+    small.issueChallenge('https://flooder.example');
+    small.issueChallenge('https://flooder.example');
+    const full = (() => {
+      try {
+        small.issueChallenge('https://flooder.example');
+      } catch (e) {
+        return e as DdiError;
+      }
+    })();
+    expect(full).toBeInstanceOf(DdiError);
+    expect(full!.code).toBe('unavailable');
+    expect(full!.details).toMatchObject({ reason: 'audienceCapacity' });
+    // Another service still gets its challenge, and it works.
+    const mine = small.issueChallenge(AUDIENCE);
+    await expect(
+      small.verify(answer(mine, devices[0]!), expectation(mine.nonce)),
+    ).resolves.toMatchObject({ device: devices[0]!.did });
+    // The global cap still holds (5 outstanding: 2 + 1 + 2).
+    small.issueChallenge('https://b.example');
+    small.issueChallenge('https://c.example');
+    expect(() => small.issueChallenge('https://d.example')).toThrow(
+      expect.objectContaining({ code: 'unavailable' }),
+    );
+    // Once they expire, the flooder's audience is free again.
+    now += 1_001;
+    expect(small.issueChallenge('https://flooder.example').audience).toBe(
+      'https://flooder.example',
+    );
+  });
+
   it('refuses an expired challenge and an unknown nonce', async () => {
     const challenge = auth.issueChallenge(AUDIENCE);
     const response = answer(challenge, devices[1]!);
