@@ -53,7 +53,7 @@ export interface DataAccessGateOptions {
   now?: () => number;
   /** How long a challenge may be answered, in ms (default 2 minutes). */
   challengeTtlMs?: number;
-  /** Most challenges outstanding at once. */
+  /** Most challenges outstanding at once (default 10,000); beyond it `unavailable`. */
   challengeCapacity?: number;
 }
 
@@ -76,7 +76,9 @@ export class DataAccessGate {
     this.challenges = new ChallengeStore({
       now: this.now,
       ...(options.challengeTtlMs === undefined ? {} : { ttlMs: options.challengeTtlMs }),
-      ...(options.challengeCapacity === undefined ? {} : { capacity: options.challengeCapacity }),
+      // One audience (the holder), so the store's per-audience cap is the gate's whole cap.
+      capacity: options.challengeCapacity ?? 10_000,
+      audienceCapacity: options.challengeCapacity ?? 10_000,
     });
   }
 
