@@ -292,6 +292,27 @@ describe('consent.grant', () => {
       by(grantor, 'consent.grant', terms({ grantor: grantor.did, scopes: ['profile'] })),
       'conflict',
     );
+    // A revoked or renounced grant no longer counts: each frees its place.
+    const [first, second] = many.map((tx) => tx.body.payload as { grantId: string });
+    await commit(by(grantor, 'consent.revoke', { grantId: first!.grantId }));
+    const replacement = terms({ grantor: grantor.did, scopes: ['profile'] });
+    await commit(by(grantor, 'consent.grant', replacement));
+    await rejected(
+      by(grantor, 'consent.grant', terms({ grantor: grantor.did, scopes: ['profile'] })),
+      'conflict',
+    );
+    await commit(by(app, 'consent.renounce', { grantId: second!.grantId }));
+    await commit(
+      by(grantor, 'consent.grant', terms({ grantor: grantor.did, scopes: ['profile'] })),
+    );
+    // The ended grants are still readable by id, and a check naming one says how it ended.
+    expect(readConsentGrant(state(), first!.grantId)?.status).toBe('revoked');
+    expect(
+      checkConsent(
+        state(),
+        query({ grantor: grantor.did, scope: 'profile', grantId: second!.grantId }),
+      ),
+    ).toMatchObject({ allowed: false, reason: 'renounced' });
     // Another category, or another grantee, is not affected.
     await commit(
       by(grantor, 'consent.grant', terms({ grantor: grantor.did, scopes: ['education'] })),

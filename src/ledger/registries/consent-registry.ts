@@ -107,8 +107,9 @@ const PURPOSE_DIGIT_RUN = 5;
 const ID_DIGIT_RUN = 11;
 export const MAX_PURPOSE_LENGTH = 100;
 /**
- * Unexpired grants one grantor may hold for one grantee and one category. Bounds the pair
- * index every check reads; expired grants leave it when the next grant is made.
+ * Active (not ended) unexpired grants one grantor may hold for one grantee and one
+ * category. Bounds the pair index every check reads; expired, revoked and renounced grants
+ * leave it when the next grant is made.
  */
 export const MAX_GRANTS_PER_SCOPE = 32;
 
@@ -293,15 +294,17 @@ const grant: TxHandler = (ctx) => {
     grantId,
   });
 
-  // Pair indexes first: a full one refuses the grant before anything is written.
+  // Pair indexes first: a full one refuses the grant before anything is written. Only
+  // grants still in force count and stay; ended (revoked, renounced) and expired ones leave.
   const pairs = scopes.map((scope) => {
-    const live = consentIdsForPair(ctx.state, grantor, grantee, scope).filter(
-      (id) => readConsentGrant(ctx.state, id)!.expires > ctx.time,
-    );
+    const live = consentIdsForPair(ctx.state, grantor, grantee, scope).filter((id) => {
+      const grant = readConsentGrant(ctx.state, id)!;
+      return grant.status === 'active' && grant.expires > ctx.time;
+    });
     ensure(
       live.length < MAX_GRANTS_PER_SCOPE,
       ErrorCode.Conflict,
-      `${grantor} holds ${MAX_GRANTS_PER_SCOPE} unexpired grants of ${scope} to ${grantee}`,
+      `${grantor} holds ${MAX_GRANTS_PER_SCOPE} active grants of ${scope} to ${grantee}`,
       { scope },
     );
     return { scope, ids: [...live, grantId] };
