@@ -264,7 +264,9 @@ describe('a data holder’s gate, access log and anchors', () => {
     expect(
       await client().verifyAccessLog({ holder: hospital.did, logId, entries: exported }),
     ).toEqual({ valid: true, from: 1, to: 5, anchoredThrough: 5 });
-    expect(log.verify()).toMatchObject({ valid: true });
+    expect(log.verify(await client().getAuditAnchor(hospital.did, logId))).toMatchObject({
+      valid: true,
+    });
 
     // More access, a second anchor; a later segment checks against both ends.
     await gate.check(request());
@@ -346,7 +348,8 @@ describe('a data holder’s gate, access log and anchors', () => {
     ).toMatchObject({ valid: false, reason: 'startMismatch' });
   });
 
-  it('is append-only in SQLite, and an edit made straight to the file is caught', () => {
+  it('is append-only in SQLite, and an edit made straight to the file is caught', async () => {
+    const anchor = await client().getAuditAnchor(hospital.did, logId);
     const file = join(dir, 'access-log.sqlite');
     const db = new Database(file);
     expect(() =>
@@ -361,7 +364,7 @@ describe('a data holder’s gate, access log and anchors', () => {
       "UPDATE access_log SET decision = 'allowed', reason = NULL WHERE sequence = 2",
     ).run();
     db.close();
-    expect(log.verify()).toEqual({ valid: false, reason: 'hashMismatch', sequence: 2 });
+    expect(log.verify(anchor)).toEqual({ valid: false, reason: 'hashMismatch', sequence: 2 });
   });
 
   it('keeps a file to one log', () => {
@@ -370,6 +373,66 @@ describe('a data holder’s gate, access log and anchors', () => {
     expect(() => AccessLog.open(file, { holder: hospital.did, logId: 'b' })).toThrow(
       expect.objectContaining({ code: 'conflict' }),
     );
+  });
+
+  it('checks the log on disk against the ledger’s anchor, not against its own head', async () => {
+    const file = join(dir, 'rewritten.sqlite');
+    const id = { holder: hospital.did, logId: 'rewritten' };
+    const own = AccessLog.open(file, id);
+    const attempt = { grantId: null, grantor: person.did, grantee: insurer.did, scope: 'health' };
+    for (const decision of ['refused', 'refused', 'allowed'] as const) {
+      own.append({
+        ...attempt,
+        purpose: null,
+        decision,
+        reason: decision === 'refused' ? 'noGrant' : null,
+      });
+    }
+    await client().anchorAccessLog({ signer: signer(hospital), ...own.head() });
+    const anchor = await client().getAuditAnchor(hospital.did, 'rewritten');
+    expect(own.verify(anchor)).toMatchObject({ valid: true, anchoredThrough: 3 });
+    // Someone with the file turns refusal 2 into an access and rewrites the chain after it.
+    const db = new Database(file);
+    db.exec('DROP TRIGGER access_log_no_update');
+    const entries = own.entries();
+    let prev = entries[0]!.hash;
+    for (const entry of entries.slice(1)) {
+      const changed = entry.sequence === 2 ? { decision: 'allowed' as const, reason: null } : {};
+      const { hash: _h, ...rest } = { ...entry, ...changed, prevHash: prev };
+      const hash = accessLogEntryHash(id, rest);
+      db.prepare(
+        'UPDATE access_log SET decision = ?, reason = ?, prev_hash = ?, hash = ? WHERE sequence = ?',
+      ).run(rest.decision, rest.reason, rest.prevHash, hash, entry.sequence);
+      prev = hash;
+    }
+    db.close();
+    // The file agrees with itself; only the anchor shows the rewrite.
+    expect(own.entries()[1]).toMatchObject({ decision: 'allowed' });
+    expect(own.verify(anchor)).toEqual({ valid: false, reason: 'anchorMismatch', sequence: 3 });
+    own.close();
+  });
+
+  it('logs, and refuses, a request whose fields the log cannot take as they are', async () => {
+    const before = log.head().sequence;
+    const long = 'g'.repeat(600);
+    for (const grantId of ['', long]) {
+      const result = await gate.check({ ...request(), grantId });
+      expect(result).toMatchObject({ allowed: false, reason: 'malformed' });
+    }
+    const odd = await gate.check({
+      ...request(),
+      scope: 42 as unknown as string,
+      purpose: 'p'.repeat(513),
+    });
+    expect(odd).toMatchObject({ allowed: false, reason: 'malformed' });
+    const logged = log.entries(before + 1);
+    expect(logged.map((e) => [e.grantId, e.decision, e.reason])).toEqual([
+      ['[empty]', 'refused', 'malformed'],
+      [`${'g'.repeat(448)}…[600 characters]`, 'refused', 'malformed'],
+      [null, 'refused', 'malformed'],
+    ]);
+    expect(logged[2]).toMatchObject({ scope: '[not text: number]' });
+    expect(logged[2]!.purpose).toMatch(/^p+…\[513 characters\]$/);
   });
 
   it('asks the ledger about now, so a revocation counts at once whatever the holder’s clock says', async () => {

@@ -136,14 +136,27 @@ export class DataAccessGate {
       });
       if (decision && !decision.allowed) reason = decision.reason;
     }
+    // Every attempt is logged, the malformed ones too: fields the log cannot take as they
+    // are (not text, empty, too long) are replaced by a marker, and such a request is refused.
+    const fields = {
+      grantId: fieldForLog(request.grantId ?? decision?.grant?.grantId, true),
+      grantor: fieldForLog(request.grantor, false),
+      grantee: fieldForLog(request.grantee, false),
+      scope: fieldForLog(request.scope, false),
+      purpose: fieldForLog(request.purpose, true),
+    };
+    if (Object.values(fields).some((f) => f.replaced)) {
+      decision = undefined;
+      if (reason === undefined || reason === 'checkFailed') reason = 'malformed';
+    }
     const allowed = decision?.allowed === true;
     const entry = this.log.append({
       time,
-      grantId: request.grantId ?? decision?.grant?.grantId ?? null,
-      grantor: request.grantor,
-      grantee: request.grantee,
-      scope: request.scope,
-      purpose: request.purpose ?? null,
+      grantId: fields.grantId.text,
+      grantor: fields.grantor.text!,
+      grantee: fields.grantee.text!,
+      scope: fields.scope.text!,
+      purpose: fields.purpose.text,
       decision: allowed ? 'allowed' : 'refused',
       reason: reason ?? null,
     });
@@ -182,4 +195,26 @@ export class DataAccessGate {
     }
     return read();
   }
+}
+
+/** Longest field the access log takes (`AccessLog`'s limit). */
+const MAX_LOGGED_FIELD = 512;
+
+/**
+ * A request field as the access log can hold it: text of 1-512 characters kept as is;
+ * anything else replaced by a marker saying what it was (a too-long text keeps its start).
+ */
+function fieldForLog(
+  value: unknown,
+  nullable: boolean,
+): { text: string | null; replaced: boolean } {
+  if (value === undefined || value === null) {
+    return nullable ? { text: null, replaced: false } : { text: '[missing]', replaced: true };
+  }
+  if (typeof value !== 'string') return { text: `[not text: ${typeof value}]`, replaced: true };
+  if (value.length === 0) return { text: '[empty]', replaced: true };
+  if (value.length > MAX_LOGGED_FIELD) {
+    return { text: `${value.slice(0, 448)}…[${value.length} characters]`, replaced: true };
+  }
+  return { text: value, replaced: false };
 }
