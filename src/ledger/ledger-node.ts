@@ -25,9 +25,16 @@ type Waiter = (status: TxStatus) => void;
 /** Most transactions one batch submission may carry. */
 export const MAX_BATCH_TRANSACTIONS = 2000;
 
-/** One entry's outcome in a batch: its status, or why it was refused (`rejected` with a code). */
+/**
+ * One entry's outcome in a batch: its status, or why it was refused (`rejected` with a
+ * code). `pending` means durably queued (in the pending journal; it survives a crash) and
+ * is only answered without `wait`. With `wait`, an entry not in a block within the wait is
+ * `timeout`: ordered but held in memory only — it may still commit, or be lost with the
+ * node; ask its status and resubmit it if it is `unknown`.
+ */
 export type BatchEntryStatus = { id?: string } & (
   | SubmitStatus
+  | { status: 'timeout'; message: string }
   | { status: 'rejected'; code: string; message: string; details?: Record<string, unknown> }
 );
 
@@ -142,8 +149,11 @@ export class LedgerNode extends EventEmitter<{
   /**
    * Submits many transactions in one call. Each entry is checked and ordered on its own,
    * exactly as `submit` would: a bad entry is refused with its own code and the others go
-   * ahead. Results come back in the order of `values`; the order of the entries in blocks is
-   * not guaranteed, so a batch must not rely on one entry applying before another.
+   * ahead — whatever goes wrong with one entry is that entry's `rejected` result, never the
+   * whole batch's. A transaction given twice is submitted once; its later copies are
+   * refused as `replay` (`details.duplicateOf`: the index of the first). Results come back
+   * in the order of `values`; the order of the entries in blocks is not guaranteed, so a
+   * batch must not rely on one entry applying before another.
    */
   async submitBatch(values: unknown, options: SubmitOptions = {}): Promise<BatchEntryStatus[]> {
     if (!Array.isArray(values) || values.length === 0 || values.length > MAX_BATCH_TRANSACTIONS) {
@@ -152,21 +162,40 @@ export class LedgerNode extends EventEmitter<{
         `a batch is an array of 1..${MAX_BATCH_TRANSACTIONS} transactions`,
       );
     }
+    const first = new Map<string, number>();
     return Promise.all(
-      values.map(async (value): Promise<BatchEntryStatus> => {
+      values.map(async (value, index): Promise<BatchEntryStatus> => {
+        const id = idOf(value);
+        if (id !== undefined) {
+          const earlier = first.get(id);
+          if (earlier !== undefined) {
+            return {
+              id,
+              status: 'rejected',
+              code: ErrorCode.Replay,
+              message: `the same transaction is entry ${earlier} of this batch`,
+              details: { duplicateOf: earlier },
+            };
+          }
+          first.set(id, index);
+        }
         try {
           return await this.submit(value, options);
         } catch (err) {
-          if (!(err instanceof DdiError)) throw err;
-          const id = idOf(value);
-          // Still ordered, only not yet in a block within the wait.
-          if (err.code === ErrorCode.Timeout && id) return { id, status: 'pending' };
+          // Still ordered, only not yet in a block within the wait — and not journalled.
+          if (err instanceof DdiError && err.code === ErrorCode.Timeout && id) {
+            return { id, status: 'timeout', message: err.message };
+          }
+          const error =
+            err instanceof DdiError
+              ? err
+              : new DdiError(ErrorCode.Internal, 'this entry could not be submitted');
           return {
             ...(id ? { id } : {}),
             status: 'rejected',
-            code: err.code,
-            message: err.message,
-            ...(err.details ? { details: err.details } : {}),
+            code: error.code,
+            message: error.message,
+            ...(error.details ? { details: error.details } : {}),
           };
         }
       }),

@@ -12,6 +12,7 @@ import {
   didSigner,
   httpTransport,
   inProcessTransport,
+  signDidAuthProof,
 } from '../../src/clients/sdk/index.ts';
 import type { AccessLogEntry, DdiClient, DidSigner } from '../../src/clients/sdk/index.ts';
 import { freePort } from '../helpers/node-process.ts';
@@ -143,9 +144,20 @@ describe('a data holder’s gate, access log and anchors', () => {
   let log: AccessLog;
   let gate: DataAccessGate;
   let grantId: string;
-  const request = () => ({
+  /** `d`'s answer to a fresh challenge of `g`: what a grantee sends with its request. */
+  const proofBy = (d: TestDid, g = gate) => {
+    const challenge = g.challenge();
+    return signDidAuthProof({
+      kid: `${d.did}#key-1`,
+      signer: { type: d.signing.type, privateKey: d.signing.privateKey },
+      audience: challenge.audience,
+      nonce: challenge.nonce,
+    });
+  };
+  const request = (g = gate) => ({
     grantor: person.did,
     grantee: insurer.did,
+    proof: proofBy(insurer, g),
     scope: 'health',
     purpose: 'claim-settlement',
   });
@@ -218,7 +230,7 @@ describe('a data holder’s gate, access log and anchors', () => {
     const offlineGate = new DataAccessGate(offline, log);
     let read = false;
     const err = await offlineGate
-      .release(request(), () => {
+      .release(request(offlineGate), () => {
         read = true;
       })
       .then(
@@ -252,7 +264,9 @@ describe('a data holder’s gate, access log and anchors', () => {
     expect(
       await client().verifyAccessLog({ holder: hospital.did, logId, entries: exported }),
     ).toEqual({ valid: true, from: 1, to: 5, anchoredThrough: 5 });
-    expect(log.verify()).toMatchObject({ valid: true });
+    expect(log.verify(await client().getAuditAnchor(hospital.did, logId))).toMatchObject({
+      valid: true,
+    });
 
     // More access, a second anchor; a later segment checks against both ends.
     await gate.check(request());
@@ -334,7 +348,8 @@ describe('a data holder’s gate, access log and anchors', () => {
     ).toMatchObject({ valid: false, reason: 'startMismatch' });
   });
 
-  it('is append-only in SQLite, and an edit made straight to the file is caught', () => {
+  it('is append-only in SQLite, and an edit made straight to the file is caught', async () => {
+    const anchor = await client().getAuditAnchor(hospital.did, logId);
     const file = join(dir, 'access-log.sqlite');
     const db = new Database(file);
     expect(() =>
@@ -349,7 +364,7 @@ describe('a data holder’s gate, access log and anchors', () => {
       "UPDATE access_log SET decision = 'allowed', reason = NULL WHERE sequence = 2",
     ).run();
     db.close();
-    expect(log.verify()).toEqual({ valid: false, reason: 'hashMismatch', sequence: 2 });
+    expect(log.verify(anchor)).toEqual({ valid: false, reason: 'hashMismatch', sequence: 2 });
   });
 
   it('keeps a file to one log', () => {
@@ -358,5 +373,157 @@ describe('a data holder’s gate, access log and anchors', () => {
     expect(() => AccessLog.open(file, { holder: hospital.did, logId: 'b' })).toThrow(
       expect.objectContaining({ code: 'conflict' }),
     );
+  });
+
+  it('checks the log on disk against the ledger’s anchor, not against its own head', async () => {
+    const file = join(dir, 'rewritten.sqlite');
+    const id = { holder: hospital.did, logId: 'rewritten' };
+    const own = AccessLog.open(file, id);
+    const attempt = { grantId: null, grantor: person.did, grantee: insurer.did, scope: 'health' };
+    for (const decision of ['refused', 'refused', 'allowed'] as const) {
+      own.append({
+        ...attempt,
+        purpose: null,
+        decision,
+        reason: decision === 'refused' ? 'noGrant' : null,
+      });
+    }
+    await client().anchorAccessLog({ signer: signer(hospital), ...own.head() });
+    const anchor = await client().getAuditAnchor(hospital.did, 'rewritten');
+    expect(own.verify(anchor)).toMatchObject({ valid: true, anchoredThrough: 3 });
+    // Someone with the file turns refusal 2 into an access and rewrites the chain after it.
+    const db = new Database(file);
+    db.exec('DROP TRIGGER access_log_no_update');
+    const entries = own.entries();
+    let prev = entries[0]!.hash;
+    for (const entry of entries.slice(1)) {
+      const changed = entry.sequence === 2 ? { decision: 'allowed' as const, reason: null } : {};
+      const { hash: _h, ...rest } = { ...entry, ...changed, prevHash: prev };
+      const hash = accessLogEntryHash(id, rest);
+      db.prepare(
+        'UPDATE access_log SET decision = ?, reason = ?, prev_hash = ?, hash = ? WHERE sequence = ?',
+      ).run(rest.decision, rest.reason, rest.prevHash, hash, entry.sequence);
+      prev = hash;
+    }
+    db.close();
+    // The file agrees with itself; only the anchor shows the rewrite.
+    expect(own.entries()[1]).toMatchObject({ decision: 'allowed' });
+    expect(own.verify(anchor)).toEqual({ valid: false, reason: 'anchorMismatch', sequence: 3 });
+    own.close();
+  });
+
+  it('logs, and refuses, a request whose fields the log cannot take as they are', async () => {
+    const before = log.head().sequence;
+    const long = 'g'.repeat(600);
+    for (const grantId of ['', long]) {
+      const result = await gate.check({ ...request(), grantId });
+      expect(result).toMatchObject({ allowed: false, reason: 'malformed' });
+    }
+    const odd = await gate.check({
+      ...request(),
+      scope: 42 as unknown as string,
+      purpose: 'p'.repeat(513),
+    });
+    expect(odd).toMatchObject({ allowed: false, reason: 'malformed' });
+    const logged = log.entries(before + 1);
+    expect(logged.map((e) => [e.grantId, e.decision, e.reason])).toEqual([
+      ['[empty]', 'refused', 'malformed'],
+      [`${'g'.repeat(448)}…[600 characters]`, 'refused', 'malformed'],
+      [null, 'refused', 'malformed'],
+    ]);
+    expect(logged[2]).toMatchObject({ scope: '[not text: number]' });
+    expect(logged[2]!.purpose).toMatch(/^p+…\[513 characters\]$/);
+  });
+
+  it('asks the ledger about now, so a revocation counts at once whatever the holder’s clock says', async () => {
+    const asked: unknown[] = [];
+    // The real client, with the questions it is asked recorded.
+    const recording = {
+      checkConsent: (q: Parameters<DdiClient['checkConsent']>[0]) => {
+        asked.push(q);
+        return client().checkConsent(q);
+      },
+      resolveDid: (did: string) => client().resolveDid(did),
+    };
+    const slowLog = AccessLog.open(join(dir, 'slow-clock.sqlite'), {
+      holder: hospital.did,
+      logId: 'slow',
+    });
+    // A holder whose clock runs 30 s behind the ledger's blocks.
+    const slow = new DataAccessGate(recording, slowLog, { now: () => Date.now() - 30_000 });
+    const live = (
+      await client().grantConsent({
+        signer: signer(person),
+        grantee: insurer.did,
+        scopes: ['health'],
+        purpose: 'claim-settlement',
+        expires: Date.now() + 30 * DAY,
+      })
+    ).grantId;
+    await client().revokeConsent({ signer: signer(person), grantId: live });
+    expect(await slow.check({ ...request(slow), grantId: live })).toMatchObject({
+      allowed: false,
+      reason: 'revoked',
+    });
+    expect(asked).toHaveLength(1);
+    expect(asked[0]).not.toHaveProperty('at');
+    slowLog.close();
+  });
+
+  it('refuses, and logs, a request under someone else’s grant without the grantee’s proof', async () => {
+    const snoop = makeDid(t.chainId, 'ed25519');
+    await t.node.submit(snoop.createTx, { wait: true });
+    const live = (
+      await client().grantConsent({
+        signer: signer(person),
+        grantee: insurer.did,
+        scopes: ['health'],
+        purpose: 'claim-settlement',
+        expires: Date.now() + 30 * DAY,
+      })
+    ).grantId;
+    // The grant and its id are public: the snoop names it, claiming to be the insurer.
+    let reads = 0;
+    const read = () => {
+      reads++;
+      return records();
+    };
+    const attempts = [
+      { ...request(), grantId: live, proof: proofBy(snoop) }, // its own proof, not the insurer's
+      { ...request(), grantId: live, proof: '' }, // no proof
+      { ...request(), grantId: live, proof: proofBy(insurer).slice(0, -4) + 'AAAA' }, // forged
+    ];
+    for (const attempt of attempts) {
+      const before = log.head().sequence;
+      const err = await gate.release(attempt, read).then(
+        () => undefined,
+        (e: unknown) => e as DdiError,
+      );
+      expect(err?.code).toBe('unauthorized');
+      expect(err?.details).toEqual({ reason: 'unauthenticated', sequence: before + 1 });
+      expect(log.entries().at(-1)).toMatchObject({
+        grantId: live,
+        grantee: insurer.did,
+        decision: 'refused',
+        reason: 'unauthenticated',
+      });
+    }
+    // A proof for another holder, and a proof used twice, are refused too.
+    const elsewhereLog = AccessLog.open(join(dir, 'elsewhere.sqlite'), {
+      holder: insurer.did,
+      logId: 'x',
+    });
+    const elsewhere = new DataAccessGate(client(), elsewhereLog);
+    expect(
+      await gate.check({ ...request(), grantId: live, proof: proofBy(insurer, elsewhere) }),
+    ).toMatchObject({ allowed: false, reason: 'unauthenticated' });
+    elsewhereLog.close();
+    const once = { ...request(), grantId: live };
+    expect(await gate.check(once)).toMatchObject({ allowed: true });
+    expect(await gate.check(once)).toMatchObject({ allowed: false, reason: 'unauthenticated' });
+    expect(reads).toBe(0);
+    // With the insurer's own proof the data is released.
+    expect(await gate.release({ ...request(), grantId: live }, read)).toEqual(records());
+    expect(reads).toBe(1);
   });
 });

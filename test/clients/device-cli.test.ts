@@ -124,7 +124,11 @@ describe('ddi device', () => {
       JSON.stringify(challenge),
     ]);
     await expect(
-      client.transport.verifyDeviceResponse(response, { audience: AUDIENCE, controller: org }),
+      client.transport.verifyDeviceResponse(response, {
+        audience: AUDIENCE,
+        nonce: challenge.nonce,
+        controller: org,
+      }),
     ).resolves.toMatchObject({ device: first });
   });
 

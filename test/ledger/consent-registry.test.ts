@@ -161,6 +161,65 @@ describe('consent.grant', () => {
     );
   });
 
+  it('keeps phone and ID numbers off the ledger, whatever separates their digits', async () => {
+    const phones = [
+      '138 0013 8000',
+      '138-0013-8000',
+      '138.0013.8000',
+      '(138)0013_8000',
+      '138/0013:8000',
+      '138\u30000013\u30008000', // ideographic spaces
+      '１３８－００１３－８０００', // full-width digits and hyphens
+      '138—0013—8000',
+    ];
+    const refusal = async (tx: Transaction, field: string, reason = 'personalNumber') => {
+      const err = await rejected(tx, 'malformed');
+      expect(err.details).toMatchObject({ field, ...(reason ? { reason } : {}) });
+    };
+    // A purpose: no number of 5 digits, separators or not (the purpose's own alphabet
+    // already leaves out brackets, underscores, full-width forms and long dashes).
+    for (const phone of [...phones, '12 345', '1-2-3-4-5']) {
+      const ownAlphabet = /^[\p{L}\p{N} ._:/-]+$/u.test(phone);
+      await refusal(
+        by(holder, 'consent.grant', terms({ purpose: `call ${phone}` })),
+        'purpose',
+        ownAlphabet ? 'personalNumber' : '',
+      );
+    }
+    // A grant id is random: a bare phone or ID number is refused.
+    for (const id of ['13800138000', '110101199003071234', '138-0013-8000', 'id_110101_19900307']) {
+      await refusal(by(holder, 'consent.grant', terms({ grantId: id })), 'grantId');
+    }
+    // Reasons (shared by every registry): no number of 11 digits.
+    const payload = terms();
+    await commit(by(holder, 'consent.grant', payload));
+    for (const phone of [...phones, '110101 19900307 1234']) {
+      await refusal(
+        by(holder, 'consent.revoke', { grantId: payload.grantId, reason: `call ${phone}` }),
+        'reason',
+      );
+      await refusal(
+        by(app, 'consent.renounce', { grantId: payload.grantId, reason: `call ${phone}` }),
+        'reason',
+      );
+    }
+    // An access log's id: no bare number either.
+    await refusal(
+      by(holder, 'audit.anchor', {
+        holder: holder.did,
+        logId: '13800138000',
+        sequence: 1,
+        head: 'a'.repeat(64),
+      }),
+      'logId',
+    );
+    // Short numbers are fine: a purpose with a year, a reason with a ticket number.
+    await commit(by(holder, 'consent.grant', terms({ purpose: 'claims 2026-q3' })));
+    await commit(
+      by(holder, 'consent.revoke', { grantId: payload.grantId, reason: 'ticket 2026-1234' }),
+    );
+  });
+
   it('accepts a purpose in Chinese and a later start', async () => {
     const payload = terms({ purpose: '开立账户', notBefore: Date.now() + DAY });
     await commit(by(holder, 'consent.grant', payload));
@@ -233,6 +292,27 @@ describe('consent.grant', () => {
       by(grantor, 'consent.grant', terms({ grantor: grantor.did, scopes: ['profile'] })),
       'conflict',
     );
+    // A revoked or renounced grant no longer counts: each frees its place.
+    const [first, second] = many.map((tx) => tx.body.payload as { grantId: string });
+    await commit(by(grantor, 'consent.revoke', { grantId: first!.grantId }));
+    const replacement = terms({ grantor: grantor.did, scopes: ['profile'] });
+    await commit(by(grantor, 'consent.grant', replacement));
+    await rejected(
+      by(grantor, 'consent.grant', terms({ grantor: grantor.did, scopes: ['profile'] })),
+      'conflict',
+    );
+    await commit(by(app, 'consent.renounce', { grantId: second!.grantId }));
+    await commit(
+      by(grantor, 'consent.grant', terms({ grantor: grantor.did, scopes: ['profile'] })),
+    );
+    // The ended grants are still readable by id, and a check naming one says how it ended.
+    expect(readConsentGrant(state(), first!.grantId)?.status).toBe('revoked');
+    expect(
+      checkConsent(
+        state(),
+        query({ grantor: grantor.did, scope: 'profile', grantId: second!.grantId }),
+      ),
+    ).toMatchObject({ allowed: false, reason: 'renounced' });
     // Another category, or another grantee, is not affected.
     await commit(
       by(grantor, 'consent.grant', terms({ grantor: grantor.did, scopes: ['education'] })),
@@ -341,6 +421,12 @@ describe('checkConsent', () => {
     expect(at(grantedAt).allowed).toBe(true);
     expect(revokedAt).toBeGreaterThan(grantedAt);
     expect(at(revokedAt)).toMatchObject({ allowed: false, reason: 'revoked' });
+    // A check of now refuses the revoked grant whatever time it names: a clock behind the
+    // revocation's block time must not bring the grant back.
+    expect(at(revokedAt - 1).allowed).toBe(true);
+    expect(
+      checkConsent(state(), query({ grantor: grantor.did, at: revokedAt - 1, current: true })),
+    ).toMatchObject({ allowed: false, reason: 'revoked' });
   });
 
   it('refuses once the grantor or the grantee is deactivated', async () => {

@@ -312,6 +312,19 @@ describe('disclosure orders', () => {
       'malformed',
     );
     await rejected(gov('disclosure.order', order({ legalBasis: 'call 13812345678' })), 'malformed');
+    // …with separators too: the digits are counted across them.
+    for (const legalBasis of [
+      'call 138 1234 5678',
+      'call 138-1234-5678',
+      '电话 １３８－１２３４－５６７８',
+    ]) {
+      const err = await rejected(gov('disclosure.order', order({ legalBasis })), 'malformed');
+      expect(err.details).toMatchObject({ field: 'legalBasis', reason: 'personalNumber' });
+    }
+    await rejected(
+      gov('disclosure.order', order({ caseReference: '110105 19900101 0011' })),
+      'malformed',
+    );
     await rejected(
       gov('disclosure.order', order({ validUntil: Date.now() + 100 * DAY })),
       'malformed',

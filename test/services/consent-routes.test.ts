@@ -2,6 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
 import { buildHttpServer } from '../../src/services/http/server.ts';
+import { consentDecision } from '../../src/services/registry-queries/consent-query.ts';
+import type { StateReader } from '../../src/ledger/state/world-state.ts';
 import { ledgerActions } from '../helpers/ledger-actions.ts';
 import { openTestNode } from '../helpers/temp-node.ts';
 import type { TestDid, TestNode } from '../helpers/temp-node.ts';
@@ -176,6 +178,33 @@ describe('/v1/consents/check', () => {
     expect(await ask({ ...base, scope: 'profile', at: later })).toMatchObject({
       reason: 'expired',
     });
+  });
+
+  it('refuses an ended grant to a question about now, even if its block time is ahead of the clock', async () => {
+    // The state as a node whose clock is a minute behind the revocation's block would see it.
+    const stored = JSON.parse(t.ledger.state.get(`consent/grant/${contact}`)!) as {
+      ended: { time: number };
+    };
+    const ahead = JSON.stringify({
+      ...stored,
+      ended: { ...stored.ended, time: Date.now() + 60_000 },
+    });
+    const skewed: StateReader = {
+      get: (key) => (key === `consent/grant/${contact}` ? ahead : t.ledger.state.get(key)),
+    };
+    const question = { grantor: holder.did, grantee: shop.did, scope: 'contact', grantId: contact };
+    expect(consentDecision(t.ledger, question, skewed)).toMatchObject({
+      allowed: false,
+      reason: 'revoked',
+    });
+    // A question about a given moment still answers for that moment.
+    expect(
+      consentDecision(
+        t.ledger,
+        { ...question, at: new Date(Date.now() + 1000).toISOString() },
+        skewed,
+      ),
+    ).toMatchObject({ allowed: true });
   });
 
   it('refuses malformed questions', async () => {

@@ -69,7 +69,12 @@ afterAll(async () => {
 });
 
 describe('device authentication (library)', () => {
-  const expectation = () => ({ audience: AUDIENCE, controller: org.did });
+  const expectation = (nonce: string) => ({ audience: AUDIENCE, nonce, controller: org.did });
+  /** A whole round: the service's own challenge, the device's answer, the check. */
+  const roundTrip = (device: PreparedDevice) => {
+    const challenge = auth.issueChallenge(AUDIENCE);
+    return auth.verify(answer(challenge, device), expectation(challenge.nonce));
+  };
 
   it('authenticates a registered device by its current key, once per challenge', async () => {
     const device = devices[0]!;
@@ -77,13 +82,13 @@ describe('device authentication (library)', () => {
     expect(challenge.audience).toBe(AUDIENCE);
     expect(Date.parse(challenge.expiresAt)).toBe(clock + 60_000);
     const response = answer(challenge, device);
-    expect(await auth.verify(response, expectation())).toEqual({
+    expect(await auth.verify(response, expectation(challenge.nonce))).toEqual({
       device: device.did,
       controller: org.did,
       kid: `${device.did}#key-1`,
     });
     // The same answer again: the nonce is spent.
-    const reused = await refusal(auth.verify(response, expectation()));
+    const reused = await refusal(auth.verify(response, expectation(challenge.nonce)));
     expect(reused.code).toBe('replay');
     expect(reused.details).toMatchObject({ reason: 'nonceReused' });
   });
@@ -91,30 +96,89 @@ describe('device authentication (library)', () => {
   it('refuses an answer for another audience, and does not spend the challenge', async () => {
     const challenge = auth.issueChallenge('https://other-service.example');
     const response = answer(challenge, devices[0]!);
-    const err = await refusal(auth.verify(response, expectation()));
+    const err = await refusal(auth.verify(response, expectation(challenge.nonce)));
     expect(err.code).toBe('challengeFailed');
     expect(err.details).toMatchObject({ reason: 'audience' });
     // A device that signs a different aud than its challenge named is refused too.
     const mine = auth.issueChallenge(AUDIENCE);
     const relabelled = answer({ ...mine, audience: 'https://elsewhere.example' }, devices[0]!);
-    expect((await refusal(auth.verify(relabelled, expectation()))).details).toMatchObject({
-      reason: 'audience',
-    });
+    expect((await refusal(auth.verify(relabelled, expectation(mine.nonce)))).details).toMatchObject(
+      {
+        reason: 'audience',
+      },
+    );
     // The challenge is still good for a correct answer.
-    await expect(auth.verify(answer(mine, devices[0]!), expectation())).resolves.toMatchObject({
+    await expect(
+      auth.verify(answer(mine, devices[0]!), expectation(mine.nonce)),
+    ).resolves.toMatchObject({
       device: devices[0]!.did,
     });
+  });
+
+  it('refuses an answer to a challenge that was not issued for this session (relay)', async () => {
+    const device = devices[0]!;
+    // The service S opened a session with its own challenge.
+    const session = auth.issueChallenge(AUDIENCE);
+    // An attacker asks for another challenge for S and gets device D to sign it.
+    const attackers = auth.issueChallenge(AUDIENCE);
+    const relayed = answer(attackers, device);
+    const err = await refusal(auth.verify(relayed, expectation(session.nonce)));
+    expect(err.code).toBe('challengeFailed');
+    expect(err.details).toMatchObject({ reason: 'sessionNonce' });
+    // Neither challenge was spent by the refusal; each is good for its own session only.
+    await expect(
+      auth.verify(answer(session, device), expectation(session.nonce)),
+    ).resolves.toMatchObject({ device: device.did });
+    expect((await refusal(auth.verify(relayed, expectation('')))).code).toBe('malformed');
+  });
+
+  it('caps the challenges outstanding per audience, so one caller cannot lock others out', async () => {
+    let now = Date.parse('2026-11-25T12:00:00Z');
+    const small = new DeviceAuthenticator(t.ledger.state, {
+      ttlMs: 1_000,
+      capacity: 5,
+      audienceCapacity: 2,
+      now: () => now,
+    });
+    small.issueChallenge('https://flooder.example');
+    small.issueChallenge('https://flooder.example');
+    const full = (() => {
+      try {
+        small.issueChallenge('https://flooder.example');
+      } catch (e) {
+        return e as DdiError;
+      }
+    })();
+    expect(full).toBeInstanceOf(DdiError);
+    expect(full!.code).toBe('unavailable');
+    expect(full!.details).toMatchObject({ reason: 'audienceCapacity' });
+    // Another service still gets its challenge, and it works.
+    const mine = small.issueChallenge(AUDIENCE);
+    await expect(
+      small.verify(answer(mine, devices[0]!), expectation(mine.nonce)),
+    ).resolves.toMatchObject({ device: devices[0]!.did });
+    // The global cap still holds (5 outstanding: 2 + 1 + 2).
+    small.issueChallenge('https://b.example');
+    small.issueChallenge('https://c.example');
+    expect(() => small.issueChallenge('https://d.example')).toThrow(
+      expect.objectContaining({ code: 'unavailable' }),
+    );
+    // Once they expire, the flooder's audience is free again.
+    now += 1_001;
+    expect(small.issueChallenge('https://flooder.example').audience).toBe(
+      'https://flooder.example',
+    );
   });
 
   it('refuses an expired challenge and an unknown nonce', async () => {
     const challenge = auth.issueChallenge(AUDIENCE);
     const response = answer(challenge, devices[1]!);
     clock += 60_001;
-    const expired = await refusal(auth.verify(response, expectation()));
+    const expired = await refusal(auth.verify(response, expectation(challenge.nonce)));
     expect(expired.code).toBe('challengeFailed');
     expect(expired.details).toMatchObject({ reason: 'expired' });
     const invented = answer({ ...challenge, nonce: 'never-issued-nonce' }, devices[1]!);
-    const unknown = await refusal(auth.verify(invented, expectation()));
+    const unknown = await refusal(auth.verify(invented, expectation('never-issued-nonce')));
     expect(unknown.code).toBe('challengeFailed');
     expect(unknown.details).toMatchObject({ reason: 'unknownChallenge' });
   });
@@ -122,16 +186,18 @@ describe('device authentication (library)', () => {
   it('refuses a device of another organization than expected', async () => {
     const challenge = auth.issueChallenge(AUDIENCE);
     const err = await refusal(
-      auth.verify(answer(challenge, devices[1]!), { audience: AUDIENCE, controller: otherOrg.did }),
+      auth.verify(answer(challenge, devices[1]!), {
+        audience: AUDIENCE,
+        nonce: challenge.nonce,
+        controller: otherOrg.did,
+      }),
     );
     expect(err.code).toBe('unauthorized');
     expect(err.details).toMatchObject({ reason: 'controller' });
     // A DID that names org as controller but that org never registered is no device of it.
     const unregistered = (await client.prepareDevices({ controller: org.did, count: 1 }))[0]!;
     await client.submitTransaction({ transaction: unregistered.createTx });
-    const err2 = await refusal(
-      auth.verify(answer(auth.issueChallenge(AUDIENCE), unregistered), expectation()),
-    );
+    const err2 = await refusal(roundTrip(unregistered));
     expect(err2.code).toBe('unauthorized');
   });
 
@@ -139,25 +205,35 @@ describe('device authentication (library)', () => {
     const device = devices[2]!;
     const challenge = auth.issueChallenge(AUDIENCE);
     const forged = answer(challenge, device, generateKeyPair('ed25519'));
-    const bad = await refusal(auth.verify(forged, expectation()));
+    const bad = await refusal(auth.verify(forged, expectation(challenge.nonce)));
     expect(bad.code).toBe('badSignature');
     const tampered = answer(challenge, device).slice(0, -4) + 'AAAA';
-    expect((await refusal(auth.verify(tampered, expectation()))).code).toBe('badSignature');
+    expect((await refusal(auth.verify(tampered, expectation(challenge.nonce)))).code).toBe(
+      'badSignature',
+    );
     const wrongKid = signCompactJws(
       { typ: 'ddi-device-auth+jwt', kid: `${device.did}#key-9` },
       { iss: device.did, aud: AUDIENCE, nonce: challenge.nonce, iat: 1 },
       { type: device.signingKey.type, privateKey: device.signingKey.privateKey },
     );
-    expect((await refusal(auth.verify(wrongKid, expectation()))).code).toBe('unknownKey');
+    expect((await refusal(auth.verify(wrongKid, expectation(challenge.nonce)))).code).toBe(
+      'unknownKey',
+    );
     const wrongTyp = signCompactJws(
       { typ: 'JWT', kid: `${device.did}#key-1` },
       { iss: device.did, aud: AUDIENCE, nonce: challenge.nonce, iat: 1 },
       { type: device.signingKey.type, privateKey: device.signingKey.privateKey },
     );
-    expect((await refusal(auth.verify(wrongTyp, expectation()))).code).toBe('malformed');
-    expect((await refusal(auth.verify('not a jws', expectation()))).code).toBe('malformed');
+    expect((await refusal(auth.verify(wrongTyp, expectation(challenge.nonce)))).code).toBe(
+      'malformed',
+    );
+    expect((await refusal(auth.verify('not a jws', expectation(challenge.nonce)))).code).toBe(
+      'malformed',
+    );
     // None of these spent the challenge.
-    await expect(auth.verify(answer(challenge, device), expectation())).resolves.toBeTruthy();
+    await expect(
+      auth.verify(answer(challenge, device), expectation(challenge.nonce)),
+    ).resolves.toBeTruthy();
   });
 
   it('refuses the old key after a rotation, and accepts the new one', async () => {
@@ -170,14 +246,10 @@ describe('device authentication (library)', () => {
       newKeyId: 'key-2',
       replaceKeyId: 'key-1',
     });
-    const old = await refusal(
-      auth.verify(answer(auth.issueChallenge(AUDIENCE), device), expectation()),
-    );
+    const old = await refusal(roundTrip(device));
     expect(old.code).toBe('unknownKey');
     const rotated = { ...device, keyId: 'key-2', signingKey: newKey };
-    await expect(
-      auth.verify(answer(auth.issueChallenge(AUDIENCE), rotated), expectation()),
-    ).resolves.toMatchObject({ kid: `${device.did}#key-2` });
+    await expect(roundTrip(rotated)).resolves.toMatchObject({ kid: `${device.did}#key-2` });
   });
 
   it('refuses a decommissioned device, with or without its DID deactivated', async () => {
@@ -188,9 +260,7 @@ describe('device authentication (library)', () => {
       deactivateDid: false,
       reason: 'scrapped',
     });
-    const err = await refusal(
-      auth.verify(answer(auth.issueChallenge(AUDIENCE), kept), expectation()),
-    );
+    const err = await refusal(roundTrip(kept));
     expect(err.code).toBe('deactivated');
     expect(err.details).toMatchObject({ reason: 'decommissioned' });
 
@@ -200,9 +270,7 @@ describe('device authentication (library)', () => {
     });
     expect(result.results.map((r) => r.status)).toEqual(['committed', 'committed']);
     expect((await client.resolveDid(deactivated.did)).didDocumentMetadata.deactivated).toBe(true);
-    const err2 = await refusal(
-      auth.verify(answer(auth.issueChallenge(AUDIENCE), deactivated), expectation()),
-    );
+    const err2 = await refusal(roundTrip(deactivated));
     expect(err2.code).toBe('deactivated');
     // Only the organization may decommission: otherOrg's key is refused.
     const other = await refusal(
@@ -227,9 +295,11 @@ describe('device authentication over HTTP', () => {
     const challenge = await post('/v1/device-auth/challenges', { audience: AUDIENCE });
     expect(challenge.status).toBe(200);
     const response = answer(challenge.body as never, devices[0]!);
+    const nonce = challenge.body.nonce as string;
     const ok = await post('/v1/device-auth/verify', {
       response,
       audience: AUDIENCE,
+      nonce,
       controller: org.did,
     });
     expect(ok).toEqual({
@@ -239,29 +309,46 @@ describe('device authentication over HTTP', () => {
     const again = await post('/v1/device-auth/verify', {
       response,
       audience: AUDIENCE,
+      nonce,
       controller: org.did,
     });
     expect(again.status).toBe(409);
     expect(again.body.code).toBe('replay');
+    const fresh = (await post('/v1/device-auth/challenges', { audience: AUDIENCE })).body;
     const wrong = await post('/v1/device-auth/verify', {
-      response: answer(
-        (await post('/v1/device-auth/challenges', { audience: AUDIENCE })).body as never,
-        devices[0]!,
-      ),
+      response: answer(fresh as never, devices[0]!),
       audience: 'https://someone-else.example',
+      nonce: fresh.nonce,
       controller: org.did,
     });
     expect(wrong.status).toBe(401);
     expect(wrong.body.code).toBe('challengeFailed');
+    const forD4 = (await post('/v1/device-auth/challenges', { audience: AUDIENCE })).body;
     const decommissioned = await post('/v1/device-auth/verify', {
-      response: answer(
-        (await post('/v1/device-auth/challenges', { audience: AUDIENCE })).body as never,
-        devices[4]!,
-      ),
+      response: answer(forD4 as never, devices[4]!),
       audience: AUDIENCE,
+      nonce: forD4.nonce,
       controller: org.did,
     });
     expect(decommissioned.status).toBe(410);
+    // Relay over HTTP: the answer to someone else's challenge, presented in this session.
+    const session = (await post('/v1/device-auth/challenges', { audience: AUDIENCE })).body;
+    const attackers = (await post('/v1/device-auth/challenges', { audience: AUDIENCE })).body;
+    const relayed = await post('/v1/device-auth/verify', {
+      response: answer(attackers as never, devices[0]!),
+      audience: AUDIENCE,
+      nonce: session.nonce,
+      controller: org.did,
+    });
+    expect(relayed.status).toBe(401);
+    expect(relayed.body.details).toMatchObject({ reason: 'sessionNonce' });
+    // The nonce is required.
+    const withoutNonce = await post('/v1/device-auth/verify', {
+      response: answer(session as never, devices[0]!),
+      audience: AUDIENCE,
+      controller: org.did,
+    });
+    expect(withoutNonce.status).toBe(400);
     expect(await post('/v1/device-auth/challenges', { audience: '' })).toMatchObject({
       status: 400,
     });

@@ -160,8 +160,11 @@ export { DataAccessGate } from '../../services/consent/data-access-gate.ts';
 export type {
   AccessRequest,
   ConsentLedger,
+  DataAccessGateOptions,
   GateDecision,
 } from '../../services/consent/data-access-gate.ts';
+// What a grantee signs to ask the gate: a DID authentication proof over the gate's challenge.
+export { signDidAuthProof } from '../../services/did-auth/did-auth-proof.ts';
 export type { AccessLogEntry, SegmentVerification } from '../../core/consent/access-log-chain.ts';
 export { DATA_CATEGORIES, DATA_CATEGORY_NAMES } from '../../core/consent/data-categories.ts';
 export type { DataCategory } from '../../core/consent/data-categories.ts';

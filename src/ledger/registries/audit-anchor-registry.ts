@@ -2,7 +2,12 @@ import { DdiError, ErrorCode, ensure } from '../../core/errors.ts';
 import { parseDdiDid } from '../../core/did/index.ts';
 import type { StateReader } from '../state/world-state.ts';
 import type { TxHandler } from './tx-context.ts';
-import { authorizeDidSigner, payloadFields, singleProof } from './authorization.ts';
+import {
+  authorizeDidSigner,
+  noPersonalNumbers,
+  payloadFields,
+  singleProof,
+} from './authorization.ts';
 
 /**
  * Anchors of data holders' access logs: the holder (a hospital, a bank — whoever releases
@@ -71,7 +76,7 @@ const anchor: TxHandler = (ctx) => {
   ensure(isAuditLogId(p.logId), ErrorCode.Malformed, 'logId must be 1-64 base64url characters', {
     field: 'logId',
   });
-  const logId = p.logId;
+  const logId = noPersonalNumbers(p.logId, 'logId', 11);
   ensure(
     Number.isSafeInteger(p.sequence) && (p.sequence as number) >= 1,
     ErrorCode.Malformed,

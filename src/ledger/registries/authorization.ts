@@ -70,6 +70,31 @@ export function authorizeDidSigner(ctx: TxContext, proof: TransactionProof): str
   return signerDid;
 }
 
+/**
+ * What people put between the digits of a phone or ID number ("138 0013 8000",
+ * "138-0013-8000", "(010) 6552.9988"): whitespace, `. - / : _ ( )` and any dash. The text is
+ * NFKC-normalized first, which folds the full-width forms (`－ ／ （ ） ＿ ：．`, the
+ * ideographic space) and full-width digits into these.
+ */
+const NUMBER_SEPARATORS = /[\s.\-/:_()\p{Pd}]/gu;
+
+/**
+ * Refuses (`malformed`, `details.field`) text holding a number of `refusedRun` or more
+ * digits once separators are taken out: what a phone number (11 digits), an ID number
+ * (18) or an account number looks like. The one check of every free-text field the ledger
+ * stores, because whatever a transaction writes is public and permanent.
+ */
+export function noPersonalNumbers(text: string, field: string, refusedRun: number): string {
+  const joined = text.normalize('NFKC').replace(NUMBER_SEPARATORS, '');
+  ensure(
+    !new RegExp(`\\p{Nd}{${refusedRun},}`, 'u').test(joined),
+    ErrorCode.Malformed,
+    `${field} may not hold personal data: no number of ${refusedRun} or more digits, separators included`,
+    { field, reason: 'personalNumber' },
+  );
+  return text;
+}
+
 /** A short reason code or text; never personal data (documented in docs/governance.md). */
 export function optionalReason(value: unknown): string | undefined {
   if (value === undefined) return undefined;
@@ -78,7 +103,7 @@ export function optionalReason(value: unknown): string | undefined {
     ErrorCode.Malformed,
     'reason must be a string of at most 200 characters',
   );
-  return value;
+  return noPersonalNumbers(value, 'reason', 11);
 }
 
 /** A client-chosen nonce that makes otherwise identical transactions distinct. */

@@ -11,6 +11,7 @@ import type { TxContext, TxHandler } from './tx-context.ts';
 import {
   activeDidField,
   authorizeDidSigner,
+  noPersonalNumbers,
   optionalReason,
   payloadFields,
   singleProof,
@@ -81,6 +82,13 @@ export interface ConsentQuery {
   grantId?: string;
   /** The time of the access (ms since the epoch). */
   at: number;
+  /**
+   * A check of "now" rather than of a past moment: a grant that has ended (revoked or
+   * renounced) is refused whatever `at` says. `at` comes from the asker's clock and the
+   * end's time from a block's; a clock behind the block would otherwise honour a revoked
+   * grant.
+   */
+  current?: boolean;
 }
 
 export type ConsentAnswer =
@@ -90,12 +98,18 @@ export type ConsentAnswer =
 const GRANT_ID = /^[A-Za-z0-9_-]{8,64}$/;
 /** Letters, digits, space and `._:/-`; no personal data (see docs/data-authorization.md). */
 const PURPOSE = /^[\p{L}\p{N}][\p{L}\p{N} ._:/-]{0,99}$/u;
-/** A run of 5+ digits could be a phone, account or ID number: a purpose never needs one. */
-const DIGIT_RUN = /\p{N}{5,}/u;
+/**
+ * A number of 5+ digits (separators ignored) could be a phone, account or ID number: a
+ * purpose never needs one.
+ */
+const PURPOSE_DIGIT_RUN = 5;
+/** An id is random; one with 11+ digits in a row could be a phone or ID number. */
+const ID_DIGIT_RUN = 11;
 export const MAX_PURPOSE_LENGTH = 100;
 /**
- * Unexpired grants one grantor may hold for one grantee and one category. Bounds the pair
- * index every check reads; expired grants leave it when the next grant is made.
+ * Active (not ended) unexpired grants one grantor may hold for one grantee and one
+ * category. Bounds the pair index every check reads; expired, revoked and renounced grants
+ * leave it when the next grant is made.
  */
 export const MAX_GRANTS_PER_SCOPE = 32;
 
@@ -151,7 +165,9 @@ function answerFor(state: StateReader, grant: ConsentGrant, query: ConsentQuery)
   if (!grant.scopes.includes(query.scope)) return refuse('scopeMismatch');
   if (query.purpose !== undefined && grant.purpose !== query.purpose)
     return refuse('purposeMismatch');
-  if (grant.ended && query.at >= grant.ended.time) return refuse(grant.ended.status);
+  if (grant.ended && (query.current || query.at >= grant.ended.time)) {
+    return refuse(grant.ended.status);
+  }
   if (query.at < grant.validFrom) return refuse('notYetValid');
   if (query.at >= grant.expires) return refuse('expired');
   if (readDidRecord(state, grant.grantor)?.deactivated) return refuse('grantorDeactivated');
@@ -188,7 +204,7 @@ function grantIdField(value: unknown): string {
     'grantId must be 8-64 base64url characters',
     { field: 'grantId' },
   );
-  return value;
+  return noPersonalNumbers(value, 'grantId', ID_DIGIT_RUN);
 }
 
 function timeField(value: unknown, field: string): number {
@@ -204,12 +220,12 @@ function timeField(value: unknown, field: string): number {
 /** A purpose: a short code or phrase; never personal data. */
 export function purposeField(value: unknown): string {
   ensure(
-    typeof value === 'string' && PURPOSE.test(value) && !DIGIT_RUN.test(value),
+    typeof value === 'string' && PURPOSE.test(value),
     ErrorCode.Malformed,
-    `purpose must be 1-${MAX_PURPOSE_LENGTH} letters, digits, spaces or ._:/- with no run of 5 digits`,
+    `purpose must be 1-${MAX_PURPOSE_LENGTH} letters, digits, spaces or ._:/-`,
     { field: 'purpose' },
   );
-  return value;
+  return noPersonalNumbers(value, 'purpose', PURPOSE_DIGIT_RUN);
 }
 
 /** The categories of one grant: sorted, no duplicates, a sensitive one alone. */
@@ -278,15 +294,17 @@ const grant: TxHandler = (ctx) => {
     grantId,
   });
 
-  // Pair indexes first: a full one refuses the grant before anything is written.
+  // Pair indexes first: a full one refuses the grant before anything is written. Only
+  // grants still in force count and stay; ended (revoked, renounced) and expired ones leave.
   const pairs = scopes.map((scope) => {
-    const live = consentIdsForPair(ctx.state, grantor, grantee, scope).filter(
-      (id) => readConsentGrant(ctx.state, id)!.expires > ctx.time,
-    );
+    const live = consentIdsForPair(ctx.state, grantor, grantee, scope).filter((id) => {
+      const grant = readConsentGrant(ctx.state, id)!;
+      return grant.status === 'active' && grant.expires > ctx.time;
+    });
     ensure(
       live.length < MAX_GRANTS_PER_SCOPE,
       ErrorCode.Conflict,
-      `${grantor} holds ${MAX_GRANTS_PER_SCOPE} unexpired grants of ${scope} to ${grantee}`,
+      `${grantor} holds ${MAX_GRANTS_PER_SCOPE} active grants of ${scope} to ${grantee}`,
       { scope },
     );
     return { scope, ids: [...live, grantId] };

@@ -2,7 +2,7 @@ import { DdiError, ErrorCode, ensure } from '../../core/errors.ts';
 import { parseDdiDid } from '../../core/did/index.ts';
 import type { StateReader } from '../state/world-state.ts';
 import type { TxHandler } from './tx-context.ts';
-import { activeDidField, payloadFields } from './authorization.ts';
+import { activeDidField, noPersonalNumbers, payloadFields } from './authorization.ts';
 import { authorizeGovernance } from './governance-registry.ts';
 import { authorizeAgency, realNameRegistrationOfDid } from './real-name-registry.ts';
 
@@ -60,12 +60,7 @@ function plainText(value: unknown, field: string, max: number): string {
     `${field} must be a string of 1 to ${max} characters`,
   );
   ensure(!/[\p{Cc}\p{Cf}]/u.test(value), ErrorCode.Malformed, `${field} has control characters`);
-  ensure(
-    !/\d{11,}/.test(value),
-    ErrorCode.Malformed,
-    `${field} may not hold personal data (a run of 11 or more digits)`,
-  );
-  return value;
+  return noPersonalNumbers(value, field, 11);
 }
 
 /** disclosure.order: the regulator orders the subject's agency to identify them to a recipient. */

@@ -9,6 +9,7 @@ import {
 import type {
   AccessLogEntry,
   AccessLogId,
+  AnchoredHead,
   SegmentVerification,
 } from '../../core/consent/access-log-chain.ts';
 
@@ -206,11 +207,14 @@ export class AccessLog {
     return (this.range.all(from, to) as Row[]).map(toEntry);
   }
 
-  /** Re-checks the whole chain on disk up to the head, as an auditor would. */
-  verify(): SegmentVerification {
-    const { sequence, head } = this.head();
-    if (sequence === 0) return { valid: false, reason: 'empty' };
-    return verifyAccessLogSegment(this.id, this.entries(), { sequence, head });
+  /**
+   * Re-checks the whole log on disk against its anchors on the ledger (`getAuditAnchor`:
+   * the latest, or all of them): every hash, every link, and the entry at each anchored
+   * sequence. The anchors must come from the ledger, not from this file — the file's own
+   * head proves nothing about a file rewritten consistently from some entry on.
+   */
+  verify(anchors: AnchoredHead | readonly AnchoredHead[]): SegmentVerification {
+    return verifyAccessLogSegment(this.id, this.entries(), anchors);
   }
 
   close(): void {

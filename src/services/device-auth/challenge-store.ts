@@ -7,6 +7,12 @@ export interface ChallengeStoreOptions {
   ttlMs?: number;
   /** Most challenges outstanding at once; beyond it new ones are refused (`unavailable`). */
   capacity?: number;
+  /**
+   * Most challenges outstanding for one audience (default 10,000). Anyone may ask for a
+   * challenge, so without it one caller could fill the whole store and lock every other
+   * service out.
+   */
+  audienceCapacity?: number;
   /** The clock (ms); a parameter so that tests never wait. */
   now?: () => number;
 }
@@ -32,13 +38,17 @@ export interface IssuedChallenge {
  */
 export class ChallengeStore {
   private readonly issued = new Map<string, Outstanding>();
+  /** How many of `issued` each audience holds. */
+  private readonly perAudience = new Map<string, number>();
   private readonly ttlMs: number;
   private readonly capacity: number;
+  private readonly audienceCapacity: number;
   readonly now: () => number;
 
   constructor(options: ChallengeStoreOptions = {}) {
     this.ttlMs = options.ttlMs ?? 120_000;
     this.capacity = options.capacity ?? 100_000;
+    this.audienceCapacity = options.audienceCapacity ?? 10_000;
     this.now = options.now ?? Date.now;
   }
 
@@ -53,9 +63,18 @@ export class ChallengeStore {
     if (this.issued.size >= this.capacity) {
       throw new DdiError(ErrorCode.Unavailable, 'too many outstanding challenges; try again soon');
     }
+    const held = this.perAudience.get(audience) ?? 0;
+    if (held >= this.audienceCapacity) {
+      throw new DdiError(
+        ErrorCode.Unavailable,
+        'too many outstanding challenges for this audience; try again soon',
+        { reason: 'audienceCapacity' },
+      );
+    }
     const nonce = randomBytes(24).toString('base64url');
     const expiresAt = this.now() + this.ttlMs;
     this.issued.set(nonce, { audience, expiresAt, used: false });
+    this.perAudience.set(audience, held + 1);
     return { nonce, audience, expiresAt: new Date(expiresAt).toISOString() };
   }
 
@@ -101,6 +120,9 @@ export class ChallengeStore {
     for (const [nonce, entry] of this.issued) {
       if (entry.expiresAt >= now) break;
       this.issued.delete(nonce);
+      const held = this.perAudience.get(entry.audience)! - 1;
+      if (held === 0) this.perAudience.delete(entry.audience);
+      else this.perAudience.set(entry.audience, held);
     }
   }
 }

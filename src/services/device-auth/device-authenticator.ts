@@ -15,6 +15,13 @@ import type { ChallengeStoreOptions } from './challenge-store.ts';
 export interface DeviceExpectation {
   /** The service's own identifier: the response must name it as `aud`. */
   audience: string;
+  /**
+   * The nonce of the challenge this service obtained for this session: the response must
+   * answer exactly it. Without it, any live challenge for the audience — one an attacker
+   * asked for and had the device sign — would authenticate the attacker's session as the
+   * device.
+   */
+  nonce: string;
   /** The organization DID the device must belong to. */
   controller: string;
 }
@@ -62,6 +69,11 @@ export class DeviceAuthenticator {
       'audience is required',
     );
     ensure(
+      typeof expect.nonce === 'string' && expect.nonce.length > 0,
+      ErrorCode.Malformed,
+      'nonce (of the challenge issued for this session) is required',
+    );
+    ensure(
       typeof response === 'string' && response.length <= MAX_RESPONSE_LENGTH,
       ErrorCode.Malformed,
       `response must be a compact JWS of at most ${MAX_RESPONSE_LENGTH} characters`,
@@ -82,8 +94,15 @@ export class DeviceAuthenticator {
       { reason: 'kid' },
     );
 
-    // The challenge: issued here, live, unused, and for this service.
-    const challenge = this.challenges.peek(payload.nonce);
+    // The challenge: the one this session was given, issued here, live, unused, for this service.
+    if (payload.nonce !== expect.nonce) {
+      throw new DdiError(
+        ErrorCode.ChallengeFailed,
+        'the response answers another challenge than the one issued for this session',
+        { reason: 'sessionNonce' },
+      );
+    }
+    const challenge = this.challenges.peek(expect.nonce);
     if (payload.aud !== challenge.audience || challenge.audience !== expect.audience) {
       throw new DdiError(ErrorCode.ChallengeFailed, 'the response is for another audience', {
         reason: 'audience',

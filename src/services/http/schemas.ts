@@ -65,7 +65,12 @@ export const batchEntryStatusSchema = {
   required: ['status'],
   properties: {
     id: { type: 'string', description: 'absent when the entry is not a transaction at all' },
-    status: { type: 'string', enum: ['pending', 'committed', 'rejected'] },
+    status: {
+      type: 'string',
+      enum: ['pending', 'committed', 'rejected', 'timeout'],
+      description:
+        'pending: durably queued (without wait); timeout: not in a block within the wait and not journalled — ask its status, resubmit if unknown',
+    },
     height: { type: 'integer' },
     position: { type: 'integer' },
     blockHash: { type: 'string' },

@@ -125,12 +125,15 @@ export function consentDecision(
   const scope = scopeInput(query.scope);
   const purpose = query.purpose === undefined ? undefined : purposeField(query.purpose);
   const grantId = query.grantId === undefined ? undefined : grantIdInput(query.grantId);
-  const at = query.at === undefined ? Date.now() : timeInput(query.at, 'at');
+  // Without `at` the question is about now: an ended grant is refused whatever the clocks say.
+  const current = query.at === undefined;
+  const at = current ? Date.now() : timeInput(query.at, 'at');
   const answer = checkConsent(state, {
     grantor,
     grantee,
     scope,
     at,
+    current,
     ...(purpose === undefined ? {} : { purpose }),
     ...(grantId === undefined ? {} : { grantId }),
   });

@@ -342,7 +342,7 @@ export function deviceCommand(): Command {
               (deactivation
                 ? deactivation.status === 'committed'
                   ? '; its DID is deactivated'
-                  : `; DID deactivation: ${deactivation.status} ${'code' in deactivation ? String(deactivation.code) : ''}`
+                  : `; DID deactivation NOT done: ${deactivation.status} ${'code' in deactivation ? String(deactivation.code) : ''}${'message' in deactivation ? ` (${deactivation.message})` : ''}`
                 : ''),
           );
         },

@@ -24,6 +24,7 @@ export async function authenticateDevice(
   const response = answerDeviceChallenge(challenge, parameters.signer);
   const result = await transport.verifyDeviceResponse(response, {
     audience: parameters.audience,
+    nonce: challenge.nonce,
     controller: parameters.controller,
   });
   return { ...result, response };

@@ -30,6 +30,8 @@ export interface DecommissionDeviceResult {
  * Retires a device: the registry marks it decommissioned (authentication refuses it) and,
  * by default, its DID is deactivated by the organization as its controller. Both go in one
  * request; either may fail alone (a DID deactivated earlier, say), which the results show.
+ * Returns only once the decommission is committed (else `timeout` or the refusal's code);
+ * the deactivation's own result may still be `timeout` or `rejected`.
  */
 export async function decommissionDevice(
   transport: Transport,
@@ -73,9 +75,18 @@ export async function decommissionDevice(
     wait: true,
     timeoutMs: parameters.timeoutMs,
   });
+  // Done only when committed: a `timeout` is held in the node's memory, not on disk.
   const first = results[0]!;
   if (first.status === 'rejected') {
     throw new DdiError(first.code as ErrorCode, first.message, { id: first.id });
+  }
+  if (first.status !== 'committed') {
+    throw new DdiError(
+      ErrorCode.Timeout,
+      `the decommission of ${parameters.device} is not committed yet (${first.status}): ` +
+        'check its status and submit again if it is unknown',
+      { id: first.id, status: first.status },
+    );
   }
   return { device: parameters.device, transactions, results };
 }

@@ -288,6 +288,7 @@ export function httpTransport(baseUrl: string, options: HttpTransportOptions = {
         await request<AuthenticatedDevice>('POST', 'v1/device-auth/verify', {
           response,
           audience: expect.audience,
+          nonce: expect.nonce,
           controller: expect.controller,
         })
       ).body;

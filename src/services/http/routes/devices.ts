@@ -115,20 +115,26 @@ export function deviceRoutes(
     async (request) => authenticator.issueChallenge(request.body.audience),
   );
 
-  app.post<{ Body: { response: string; audience: string; controller: string } }>(
+  app.post<{ Body: { response: string; audience: string; nonce: string; controller: string } }>(
     '/v1/device-auth/verify',
     {
       schema: {
         summary:
-          "Check a device's signed answer: live unused challenge for this audience, current authentication key, registered by the expected organization and not decommissioned",
+          "Check a device's signed answer: the live unused challenge this session was given (nonce) for this audience, current authentication key, registered by the expected organization and not decommissioned",
         tags: ['devices'],
         body: {
           type: 'object',
           additionalProperties: false,
-          required: ['response', 'audience', 'controller'],
+          required: ['response', 'audience', 'nonce', 'controller'],
           properties: {
             response: { type: 'string', minLength: 1, maxLength: 4096 },
             audience: { type: 'string', minLength: 1, maxLength: 256 },
+            nonce: {
+              type: 'string',
+              minLength: 1,
+              maxLength: 256,
+              description: 'the nonce of the challenge the service obtained for this session',
+            },
             controller: didString,
           },
         },
@@ -149,6 +155,7 @@ export function deviceRoutes(
     async (request) =>
       authenticator.verify(request.body.response, {
         audience: request.body.audience,
+        nonce: request.body.nonce,
         controller: request.body.controller,
       }),
   );

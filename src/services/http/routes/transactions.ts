@@ -100,6 +100,7 @@ export function transactionRoutes(app: FastifyInstance, node: LedgerNode): void 
             properties: {
               committed: { type: 'integer' },
               pending: { type: 'integer' },
+              timeout: { type: 'integer' },
               rejected: { type: 'integer' },
               results: { type: 'array', items: { $ref: 'BatchEntryStatus#' } },
             },
@@ -118,6 +119,7 @@ export function transactionRoutes(app: FastifyInstance, node: LedgerNode): void 
       return {
         committed: count('committed'),
         pending: count('pending'),
+        timeout: count('timeout'),
         rejected: count('rejected'),
         results,
       };
