@@ -210,6 +210,42 @@ describe('native login (OpenID4VP + SIOPv2)', () => {
     }
   });
 
+  it('refuses a request for a credential format that cannot hide claims (jwt_vc_json)', async () => {
+    const rp = await relyingParty();
+    const whole = {
+      credentials: [
+        {
+          id: 'identity',
+          format: 'jwt_vc_json',
+          meta: { type_values: [['VerifiableCredential']] },
+          claims: [{ path: ['credentialSubject', 'age_over_18'] }],
+        },
+      ],
+    };
+    const err = await refusal(
+      openLoginRequest(rp.verifier.createRequest({ dcqlQuery: whole }).walletUri, n.client, {
+        now: clock,
+      }),
+    );
+    expect(err.code).toBe('unauthorized');
+    expect(err.details?.reason).toBe('credentialFormatNotSelective');
+    // Nor does answering a prompt built around the wallet's check present anything.
+    const prompt = await openLoginRequest(
+      rp.verifier.createRequest({ dcqlQuery: ASK }).walletUri,
+      n.client,
+      { now: clock },
+    );
+    const forged = { ...prompt, request: { ...prompt.request, dcql_query: whole } };
+    let thrown: unknown;
+    try {
+      answer({ ...forged, requestedClaims: ['credentialSubject'] }, ['credentialSubject']);
+    } catch (e) {
+      thrown = e;
+    }
+    expect(thrown).toBeInstanceOf(DdiError);
+    expect((thrown as DdiError).details?.reason).toBe('credentialFormatNotSelective');
+  });
+
   it('refuses a response URI the application has not registered', async () => {
     const rp = await relyingParty({ registeredUri: 'https://rp.example/openid4vp/response' });
     const err = await refusal(

@@ -32,6 +32,9 @@ export interface LoginPrompt {
   requestedClaims: string[];
 }
 
+/** The one credential format a login answers with: selective disclosure, claim by claim. */
+export const LOGIN_CREDENTIAL_FORMAT = 'dc+sd-jwt';
+
 /** A refusal the person should understand: `unauthorized` with the reason. */
 function refuse(reason: string, message: string): never {
   throw new DdiError(ErrorCode.Unauthorized, message, { reason });
@@ -103,6 +106,22 @@ async function registeredApplication(
   return standing.application;
 }
 
+/**
+ * Only SD-JWT VCs can show one claim and hide the rest; a jwt_vc_json (vp+jwt) would hand over
+ * the whole credential whatever the person consented to. `unauthorized`,
+ * `credentialFormatNotSelective` for any other format.
+ */
+function requireSelectiveFormats(query: DcqlQuery): void {
+  for (const credential of query.credentials) {
+    if (credential.format !== LOGIN_CREDENTIAL_FORMAT) {
+      refuse(
+        'credentialFormatNotSelective',
+        `the request asks for a ${credential.format} credential; a login answers with ${LOGIN_CREDENTIAL_FORMAT} only, which discloses just the consented claims`,
+      );
+    }
+  }
+}
+
 function claimNames(query: DcqlQuery | undefined): string[] {
   const names = new Set<string>();
   for (const credential of query?.credentials ?? [])
@@ -159,6 +178,7 @@ export async function openLoginRequest(
       ? undefined
       : await registeredApplication(ledger, request.ddi_relying_party);
   const query = request.dcql_query === undefined ? undefined : parseDcqlQuery(request.dcql_query);
+  if (query) requireSelectiveFormats(query);
   return {
     request,
     verifier,
@@ -169,6 +189,7 @@ export async function openLoginRequest(
 
 /** The query narrowed to the consented claims: credential queries left without claims drop out. */
 function consentedQuery(query: DcqlQuery, consent: ReadonlySet<string>): DcqlQuery | undefined {
+  requireSelectiveFormats(query);
   const credentials = query.credentials
     .map((c) => ({
       ...c,
