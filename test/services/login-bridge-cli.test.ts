@@ -130,7 +130,9 @@ describe('ddi bridge start', () => {
       consent: ['age_over_18'],
     });
     const sent = await sendLoginAnswer(prompt, answer);
-    expect(sent.redirectUri).toBe(`${bridgeUrl}${interaction}/finish`);
+    expect(sent.redirectUri).toMatch(
+      new RegExp(`^${bridgeUrl}${interaction}/finish\\?response_code=[\\w-]{32}$`),
+    );
     const status = await (await fetch(`${bridgeUrl}${interaction}/status`)).json();
     expect(status).toEqual({ status: 'done' });
     // Finishing hands the browser back to the application with a code and the bridge's iss.

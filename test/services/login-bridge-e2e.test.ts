@@ -17,7 +17,7 @@ import type { LoginNetwork } from '../helpers/login-network.ts';
 
 // The issue's "done when": the sample app (openid-client, nothing ddi-specific) signs a person
 // in through the bridge in a real browser (Debian's chromium driven by playwright-core), the
-// CLI wallet answering the request the page shows. Pairwise `sub`, only consented claims, and
+// CLI wallet answering the request the page shows (same-device, and cross-device once). Pairwise `sub`, only consented claims, and
 // another `sub` for the same person at a second application.
 
 let n: LoginNetwork;
@@ -70,10 +70,15 @@ afterAll(async () => {
   await n?.close();
 });
 
-/** Signs in at `app` in a fresh browser context; the CLI wallet shares `consent`. */
+/**
+ * Signs in at `app` in a fresh browser context; the CLI wallet shares `consent`. Same-device,
+ * the browser then opens the redirect URI the wallet was given (as a wallet app would);
+ * cross-device, the person picks "another device" on the page, which polls and continues.
+ */
 async function signIn(
   app: RunningSampleApp,
   consent: string[],
+  mode: 'same-device' | 'cross-device' = 'same-device',
 ): Promise<{ sub: string; claims: Record<string, unknown>; wallet: Record<string, unknown> }> {
   const context = await browser.newContext();
   try {
@@ -81,6 +86,10 @@ async function signIn(
     await page.goto(app.url);
     await page.click('#sign-in');
     await page.waitForURL(/\/interaction\/[^/]+$/);
+    if (mode === 'cross-device') {
+      await page.click('[data-testid=cross-device]');
+      await page.waitForURL(/\/interaction\/[^/]+\/cross-device$/);
+    }
     const walletUri = await page.getAttribute('[data-testid=wallet-uri]', 'href');
     expect(walletUri).toMatch(/^openid4vp:\/\/\?client_id=decentralized_identifier%3Adid%3Addi%3A/);
     const run = await runDdi(
@@ -94,14 +103,23 @@ async function signIn(
       },
     );
     expect(run.code, run.stderr + run.stdout).toBe(0);
-    // The page polls the bridge, which hands the browser back to the application.
+    const wallet = JSON.parse(run.stdout) as Record<string, unknown>;
+    if (mode === 'same-device') {
+      // The wallet was given the way back, with a one-time response_code; the page waits.
+      expect(wallet.redirectUri).toMatch(/\/finish\?response_code=/);
+      await page.goto(wallet.redirectUri as string);
+    } else {
+      // No way back for a wallet elsewhere: the page polls the bridge and continues itself.
+      expect(wallet.redirectUri).toBeUndefined();
+    }
+    // The bridge hands the browser back to the application.
     await page.waitForURL(`${app.url}/callback**`);
     const sub = (await page.textContent('[data-testid=sub]'))!;
     const claims = JSON.parse((await page.textContent('[data-testid=claims]'))!) as Record<
       string,
       unknown
     >;
-    return { sub, claims, wallet: JSON.parse(run.stdout) as Record<string, unknown> };
+    return { sub, claims, wallet };
   } finally {
     await context.close();
   }
@@ -127,8 +145,8 @@ describe('sign-in through the bridge, in a browser, answered by the CLI wallet',
     expect(sub).not.toBe(subA);
   }, 120_000);
 
-  it('gives the first application the same sub again, and nothing not consented this time', async () => {
-    const { sub, claims } = await signIn(shopA, []);
+  it('gives the first application the same sub again, and nothing not consented this time (cross-device)', async () => {
+    const { sub, claims } = await signIn(shopA, [], 'cross-device');
     expect(sub).toBe(subA);
     expect(claims).toEqual({});
   }, 120_000);

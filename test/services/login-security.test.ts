@@ -334,6 +334,79 @@ describe('the bridge (OpenID Connect)', () => {
     expect(bad.page).toContain('invalid_client');
   });
 
+  /** An authorization request by a browser that keeps the bridge's cookies, up to its page. */
+  async function signInPage(path = '') {
+    const query = new URLSearchParams({
+      client_id: shop.did,
+      response_type: 'code',
+      scope: 'openid age_over_18',
+      redirect_uri: SHOP_CALLBACK,
+      code_challenge: 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM',
+      code_challenge_method: 'S256',
+    });
+    const auth = await fetch(`${bridge.url}/auth?${query}`, { redirect: 'manual' });
+    const cookie = auth.headers
+      .getSetCookie()
+      .map((c) => c.split(';')[0])
+      .join('; ');
+    const interaction = `${bridge.url}${auth.headers.get('location')!}`;
+    const page = await (await fetch(`${interaction}${path}`, { headers: { cookie } })).text();
+    const walletUri = /data-testid="wallet-uri" href="([^"]+)"/
+      .exec(page)![1]!
+      .replace(/&amp;/g, '&');
+    return { cookie, interaction, page, walletUri };
+  }
+
+  /** The CLI wallet's part, in process: open, consent to age_over_18, answer. */
+  async function walletAnswers(walletUri: string) {
+    const prompt = await openLoginRequest(walletUri, n.client);
+    return sendLoginAnswer(
+      prompt,
+      answerLoginRequest(prompt, {
+        holderKid: n.holder.kid,
+        signerFor: () => ({ type: n.holder.keyPair.type, privateKey: n.holder.keyPair.privateKey }),
+        credentials: [n.holder.credential],
+        consent: ['age_over_18'],
+      }),
+    );
+  }
+
+  it('same-device: finishes only with the one-time response_code the wallet was given', async () => {
+    const { cookie, interaction, page, walletUri } = await signInPage();
+    expect(page).not.toContain('/status'); // same-device pages do not poll
+    const sent = await walletAnswers(walletUri);
+    const back = new URL(sent.redirectUri!);
+    expect(`${back.origin}${back.pathname}`).toBe(`${interaction}/finish`);
+    const code = back.searchParams.get('response_code')!;
+    expect(code.length).toBeGreaterThanOrEqual(32);
+    // The browser that started (cookie) but did not come back from the wallet: refused.
+    const finish = (query: string) =>
+      fetch(`${interaction}/finish${query}`, { headers: { cookie }, redirect: 'manual' });
+    const without = await finish('');
+    expect(without.status).toBe(400);
+    expect(await without.text()).toContain('response_code');
+    expect((await finish(`?response_code=${code.slice(1)}x`)).status).toBe(400);
+    // The browser the wallet sends back, with the session's cookie: continues to the application.
+    const ok = await fetch(sent.redirectUri!, { headers: { cookie }, redirect: 'manual' });
+    expect(ok.status).toBe(303);
+    // …once: the code is spent.
+    expect(
+      (await fetch(sent.redirectUri!, { headers: { cookie }, redirect: 'manual' })).status,
+    ).not.toBe(303);
+  });
+
+  it('cross-device, chosen on the page: the wallet gets no redirect and the page finishes by polling', async () => {
+    const { cookie, interaction, page, walletUri } = await signInPage('/cross-device');
+    expect(page).toContain(`/status`);
+    const sent = await walletAnswers(walletUri);
+    expect(sent.redirectUri).toBeUndefined();
+    const finish = await fetch(`${interaction}/finish`, {
+      headers: { cookie },
+      redirect: 'manual',
+    });
+    expect(finish.status).toBe(303);
+  });
+
   it('refuses a suspended client, and takes it back once reinstated', async () => {
     await n.client.setApplicationStatus({ did: shop.did, status: 'suspended', signer: n.gov });
     const bad = await authorize(shop.did, SHOP_CALLBACK);

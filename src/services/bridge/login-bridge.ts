@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import Provider from 'oidc-provider';
 import type { Adapter, AdapterPayload, KoaContextWithOIDC } from 'oidc-provider';
 import { isDdiDid } from '../../core/did/index.ts';
@@ -20,6 +21,7 @@ import {
   scopesForClaims,
 } from './claim-catalogue.ts';
 import { errorPage, interactionPage } from './interaction-page.ts';
+import type { SignInMode } from './interaction-page.ts';
 import { memoryStoreFor } from './memory-store.ts';
 import { pairwiseSubject } from './pairwise-subject.ts';
 
@@ -98,7 +100,7 @@ export async function startLoginBridge(options: LoginBridgeOptions): Promise<Run
     ...(options.requestTtlMs !== undefined ? { requestTtlMs: options.requestTtlMs } : {}),
   });
   /** Interaction uid → the login request shown on its page. */
-  const pending = new Map<string, { state: string; clientId: string }>();
+  const pending = new Map<string, { state: string; clientId: string; mode: SignInMode }>();
   /** `${client}\n${holder}` → the claims the holder released to that client at its last sign-in. */
   const released = new Map<string, { claims: Record<string, unknown>; expiresAt: number }>();
 
@@ -199,26 +201,45 @@ export async function startLoginBridge(options: LoginBridgeOptions): Promise<Run
     responsePath: '/openid4vp/response',
   });
 
-  app.get<{ Params: { uid: string } }>('/interaction/:uid', async (request, reply) => {
+  /**
+   * Shows the sign-in page: same-device (the default: a link the wallet on this device opens,
+   * which brings the browser back with a one-time response_code) or cross-device (a QR code,
+   * the page polls and finishes by itself). Each showing is a new OpenID4VP request.
+   */
+  async function showSignIn(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    mode: SignInMode,
+  ): Promise<string> {
     const details = await provider.interactionDetails(request.raw, reply.raw);
-    const clientId = details.params.client_id;
+    const clientId = details.params.client_id as string;
     const standing = await ledger.getApplication(clientId);
-    const claims = claimsForScopes(details.params.scope ?? 'openid', catalogue);
+    const claims = claimsForScopes((details.params.scope as string) ?? 'openid', catalogue);
     const created = verifier.createRequest({
       dcqlQuery: loginDcqlQuery(claims, options.credentialTypes),
       relyingParty: clientId,
-      redirectUri: `${url}/interaction/${details.uid}/finish`,
+      ...(mode === 'same-device'
+        ? { redirectUri: `${url}/interaction/${details.uid}/finish` }
+        : {}),
     });
-    pending.set(details.uid, { state: created.state, clientId });
+    pending.set(details.uid, { state: created.state, clientId, mode });
     reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
     return interactionPage({
       uid: details.uid,
+      mode,
       applicationName: standing.application.name,
       applicationDid: clientId,
       claims,
       walletUri: created.walletUri,
     });
-  });
+  }
+
+  app.get<{ Params: { uid: string } }>('/interaction/:uid', (request, reply) =>
+    showSignIn(request, reply, 'same-device'),
+  );
+  app.get<{ Params: { uid: string } }>('/interaction/:uid/cross-device', (request, reply) =>
+    showSignIn(request, reply, 'cross-device'),
+  );
 
   app.get<{ Params: { uid: string } }>('/interaction/:uid/status', async (request, reply) => {
     const entry = pending.get(request.params.uid);
@@ -230,41 +251,56 @@ export async function startLoginBridge(options: LoginBridgeOptions): Promise<Run
       : { status: outcome.status };
   });
 
-  app.get<{ Params: { uid: string } }>('/interaction/:uid/finish', async (request, reply) => {
-    // interactionDetails checks the interaction cookie: only the browser that started finishes.
-    const details = await provider.interactionDetails(request.raw, reply.raw);
-    const entry = pending.get(details.uid);
-    const outcome = entry ? verifier.outcome(entry.state) : undefined;
-    if (!entry || outcome?.status !== 'done' || entry.clientId !== details.params.client_id) {
-      reply.code(400).type('text/html; charset=utf-8');
-      return errorPage(
-        'Sign-in not finished',
-        outcome?.status === 'failed' ? outcome.error.message : 'the wallet has not answered',
+  app.get<{ Params: { uid: string }; Querystring: { response_code?: string } }>(
+    '/interaction/:uid/finish',
+    async (request, reply) => {
+      // interactionDetails checks the interaction cookie: only the browser that started finishes.
+      const details = await provider.interactionDetails(request.raw, reply.raw);
+      const entry = pending.get(details.uid);
+      const outcome = entry ? verifier.outcome(entry.state) : undefined;
+      if (!entry || outcome?.status !== 'done' || entry.clientId !== details.params.client_id) {
+        reply.code(400).type('text/html; charset=utf-8');
+        return errorPage(
+          'Sign-in not finished',
+          outcome?.status === 'failed' ? outcome.error.message : 'the wallet has not answered',
+        );
+      }
+      // Same-device, the browser must also bring the response_code the wallet was given: a
+      // browser whose sign-in link was relayed to someone else's wallet never sees it.
+      if (
+        entry.mode === 'same-device' &&
+        !verifier.redeemResponseCode(entry.state, request.query.response_code)
+      ) {
+        reply.code(400).type('text/html; charset=utf-8');
+        return errorPage(
+          'Sign-in not finished',
+          'this browser did not come back from the wallet that answered (response_code missing or wrong)',
+        );
+      }
+      pending.delete(details.uid);
+      const { holder, claims } = outcome.result;
+      released.set(`${entry.clientId}\n${holder}`, {
+        claims,
+        expiresAt: Date.now() + SESSION_TTL_SECONDS * 1000,
+      });
+      const grant = new provider.Grant({ accountId: holder, clientId: entry.clientId });
+      const granted = ['openid', ...scopesForClaims(Object.keys(claims), catalogue)];
+      grant.addOIDCScope(granted.join(' '));
+      // Scopes asked for but not consented are recorded as refused, so the provider does not ask again.
+      const refused = (details.params.scope ?? '')
+        .split(' ')
+        .filter((scope) => scope in catalogue && !granted.includes(scope));
+      if (refused.length) grant.rejectOIDCScope(refused.join(' '));
+      const grantId = await grant.save();
+      reply.hijack();
+      await provider.interactionFinished(
+        request.raw,
+        reply.raw,
+        { login: { accountId: holder }, consent: { grantId } },
+        { mergeWithLastSubmission: false },
       );
-    }
-    pending.delete(details.uid);
-    const { holder, claims } = outcome.result;
-    released.set(`${entry.clientId}\n${holder}`, {
-      claims,
-      expiresAt: Date.now() + SESSION_TTL_SECONDS * 1000,
-    });
-    const grant = new provider.Grant({ accountId: holder, clientId: entry.clientId });
-    const granted = ['openid', ...scopesForClaims(Object.keys(claims), catalogue)];
-    grant.addOIDCScope(granted.join(' '));
-    // Scopes asked for but not consented are recorded as refused, so the provider does not ask again.
-    const refused = (details.params.scope ?? '')
-      .split(' ')
-      .filter((scope) => scope in catalogue && !granted.includes(scope));
-    if (refused.length) grant.rejectOIDCScope(refused.join(' '));
-    const grantId = await grant.save();
-    reply.hijack();
-    await provider.interactionFinished(
-      request.raw,
-      reply.raw,
-      { login: { accountId: holder }, consent: { grantId } },
-      { mergeWithLastSubmission: false },
-    );
-  });
+    },
+  );
   await app.ready();
 
   outer.on('request', (req: IncomingMessage, res: ServerResponse) => {

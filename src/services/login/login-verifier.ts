@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { DdiError, ErrorCode } from '../../core/errors.ts';
 import { parseDcqlQuery } from '../../core/credentials/dcql/index.ts';
 import type { JwsSigner } from '../../core/credentials/jws/index.ts';
@@ -59,6 +59,8 @@ interface Session {
   expiresAt: number;
   /** Same-device: where the wallet sends the person's browser after answering. */
   redirectUri?: string;
+  /** Same-device: the one-time `response_code` added to `redirectUri` once the answer passed. */
+  responseCode?: string;
   outcome?: { result: LoginResult } | { error: DdiError };
   consumed: boolean;
 }
@@ -188,12 +190,32 @@ export class LoginVerifier {
       if (s.expiresAt <= this.now()) refuse('requestExpired', 'the login request has expired');
       const result = await this.verifyAnswer(s, form);
       s.outcome = { result };
-      return { result, ...(s.redirectUri !== undefined ? { redirectUri: s.redirectUri } : {}) };
+      if (s.redirectUri === undefined) return { result };
+      // OpenID4VP §8.2 / §14.2: a fresh response_code only the browser the wallet opens gets,
+      // so whoever holds the browser session that started the request cannot finish without it.
+      s.responseCode = randomBytes(24).toString('base64url');
+      const redirect = new URL(s.redirectUri);
+      redirect.searchParams.set('response_code', s.responseCode);
+      return { result, redirectUri: redirect.toString() };
     } catch (err) {
       const error = err instanceof DdiError ? err : new DdiError(ErrorCode.Internal, String(err));
       s.outcome = { error };
       throw error;
     }
+  }
+
+  /**
+   * Whether `code` is the `response_code` given to the wallet with the redirect URI of the
+   * request with `state`; each code is redeemed once.
+   */
+  redeemResponseCode(state: string, code: unknown): boolean {
+    const expected = this.byState.get(state)?.responseCode;
+    if (expected === undefined || typeof code !== 'string') return false;
+    const a = Buffer.from(code);
+    const b = Buffer.from(expected);
+    if (a.length !== b.length || !timingSafeEqual(a, b)) return false;
+    delete this.byState.get(state)!.responseCode;
+    return true;
   }
 
   private async verifyAnswer(s: Session, form: Record<string, unknown>): Promise<LoginResult> {
