@@ -27,6 +27,7 @@ let shopB: RunningSampleApp;
 let appA: string;
 let appB: string;
 let browser: Browser;
+let bridgeDid: string;
 const secret = pairwiseSecret();
 
 async function sampleApp(title: string): Promise<{ did: string; app: RunningSampleApp }> {
@@ -39,9 +40,10 @@ async function sampleApp(title: string): Promise<{ did: string; app: RunningSamp
 beforeAll(async () => {
   n = await openLoginNetwork();
   const port = await freePort();
-  const bridgeApp = await n.registerApp('ddi login bridge', [
+  const bridgeApp = await n.registerBridge('ddi login bridge', [
     `http://127.0.0.1:${port}/openid4vp/response`,
   ]);
+  bridgeDid = bridgeApp.did;
   bridge = await startLoginBridge({
     bridgeDid: bridgeApp.did,
     signingKey: {
@@ -131,7 +133,12 @@ describe('sign-in through the bridge, in a browser, answered by the CLI wallet',
   it('gives the first application a pairwise sub and only the consented claims', async () => {
     const { sub, claims, wallet } = await signIn(shopA, ['age_over_18', 'real_name_verified']);
     // The wallet saw who really asks: the application, through the bridge.
-    expect(wallet).toMatchObject({ application: appA, name: 'Shop A', holder: n.holder.did });
+    expect(wallet).toMatchObject({
+      application: appA,
+      name: 'Shop A',
+      through: bridgeDid,
+      holder: n.holder.did,
+    });
     expect(claims).toEqual({ age_over_18: true, real_name_verified: true });
     expect(sub).toBe(pairwiseSubject(secret, appA, n.holder.did));
     expect(sub).not.toContain(n.holder.did.slice('did:ddi:'.length));

@@ -31,7 +31,7 @@ const SHOP_CALLBACK = 'http://127.0.0.1:9/callback';
 
 /** A relying party on its own port: a LoginVerifier behind the two OpenID4VP routes. */
 async function relyingParty(
-  options: { register?: boolean; registeredUri?: string; ttlMs?: number } = {},
+  options: { register?: boolean; registeredUri?: string; ttlMs?: number; bridge?: boolean } = {},
 ): Promise<{ did: string; verifier: LoginVerifier; url: string }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
@@ -39,7 +39,9 @@ async function relyingParty(
   const app =
     options.register === false
       ? await newDid(n.client, 'ed25519')
-      : await n.registerApp('Relying party', [options.registeredUri ?? responseUri]);
+      : await (options.bridge ? n.registerBridge : n.registerApp).call(n, 'Relying party', [
+          options.registeredUri ?? responseUri,
+        ]);
   const verifier = new LoginVerifier({
     clientDid: app.did,
     signingKey: {
@@ -100,7 +102,7 @@ async function refusal(promise: Promise<unknown>): Promise<DdiError> {
 beforeAll(async () => {
   n = await openLoginNetwork();
   const port = await freePort();
-  const bridgeApp = await n.registerApp('ddi login bridge', [
+  const bridgeApp = await n.registerBridge('ddi login bridge', [
     `http://127.0.0.1:${port}/openid4vp/response`,
   ]);
   bridge = await startLoginBridge({
@@ -244,6 +246,47 @@ describe('native login (OpenID4VP + SIOPv2)', () => {
     }
     expect(thrown).toBeInstanceOf(DdiError);
     expect((thrown as DdiError).details?.reason).toBe('credentialFormatNotSelective');
+  });
+
+  it('accepts ddi_relying_party only from a bridge the regulator authorized', async () => {
+    const impostor = await relyingParty();
+    const onBehalf = (rp: { verifier: LoginVerifier }, relyingParty: string) =>
+      openLoginRequest(
+        rp.verifier.createRequest({ dcqlQuery: ASK, relyingParty }).walletUri,
+        n.client,
+        { now: clock },
+      );
+    // A registered application that claims to ask for another (better-known) one: refused.
+    const err = await refusal(onBehalf(impostor, shop.did));
+    expect(err.code).toBe('unauthorized');
+    expect(err.details?.reason).toBe('notABridge');
+    // An authorized bridge may, and the wallet names both the application and the bridge.
+    const rp = await relyingParty({ bridge: true });
+    const prompt = await onBehalf(rp, shop.did);
+    expect(prompt.verifier.did).toBe(rp.did);
+    expect(prompt.relyingParty?.did).toBe(shop.did);
+    // Until the regulator withdraws the authorization.
+    await n.client.setApplicationBridge({ did: rp.did, bridge: false, signer: n.gov });
+    expect((await refusal(onBehalf(rp, shop.did))).details?.reason).toBe('notABridge');
+  });
+
+  it('refuses a bridge asking for an unregistered or a suspended application', async () => {
+    const rp = await relyingParty({ bridge: true });
+    const onBehalf = (relyingParty: string) =>
+      openLoginRequest(
+        rp.verifier.createRequest({ dcqlQuery: ASK, relyingParty }).walletUri,
+        n.client,
+        { now: clock },
+      );
+    const stranger = await newDid(n.client, 'ed25519');
+    const unregistered = await refusal(onBehalf(stranger.did));
+    expect(unregistered.code).toBe('unauthorized');
+    expect(unregistered.details?.reason).toBe('unregisteredApplication');
+    const shady = await n.registerApp('Shady shop', [SHOP_CALLBACK]);
+    await n.client.setApplicationStatus({ did: shady.did, status: 'suspended', signer: n.gov });
+    const suspended = await refusal(onBehalf(shady.did));
+    expect(suspended.code).toBe('unauthorized');
+    expect(suspended.details?.reason).toBe('applicationSuspended');
   });
 
   it('refuses a response URI the application has not registered', async () => {

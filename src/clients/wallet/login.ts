@@ -26,7 +26,10 @@ export interface LoginPrompt {
   request: LoginRequestClaims;
   /** The registered application that signed the request. */
   verifier: ApplicationStanding['application'];
-  /** The registered application a bridge asks for (`ddi_relying_party`), if any. */
+  /**
+   * The registered application a bridge asks for (`ddi_relying_party`), if any; only from a
+   * verifier the regulator authorized as a bridge (`app.setBridge`).
+   */
   relyingParty?: ApplicationStanding['application'];
   /** Claim names the request asks for (top-level names of its DCQL claim paths). */
   requestedClaims: string[];
@@ -133,7 +136,8 @@ function claimNames(query: DcqlQuery | undefined): string[] {
  * Fetches and checks a login request: the request object is signed by a key of the client's
  * DID; the client is a registered application that may sign people in now (not suspended,
  * accredited where required); `response_uri` is one of its registered redirect URIs; a bridge's
- * `ddi_relying_party` is checked the same way. Refusals are `unauthorized` with a reason.
+ * `ddi_relying_party` is accepted only from an authorized bridge, and checked the same way.
+ * Refusals are `unauthorized` with a reason.
  */
 export async function openLoginRequest(
   uri: string,
@@ -171,6 +175,14 @@ export async function openLoginRequest(
     refuse(
       'redirectUriNotRegistered',
       `${verifier.name} asks for the answer at ${request.response_uri}, which it has not registered`,
+    );
+  }
+  // Only a regulator-authorized bridge may ask on behalf of another application: any other
+  // could otherwise show a better-known application's name to get the person's claims.
+  if (request.ddi_relying_party !== undefined && verifier.bridge !== true) {
+    refuse(
+      'notABridge',
+      `${verifier.name} (${clientDid}) asks on behalf of ${request.ddi_relying_party} but is not an authorized login bridge`,
     );
   }
   const relyingParty =
