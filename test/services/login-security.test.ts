@@ -11,6 +11,16 @@ import type { LoginPrompt } from '../../src/clients/wallet/index.ts';
 import { httpStatusFor, toDdiError } from '../../src/services/http/error-status.ts';
 import { LoginVerifier } from '../../src/services/login/login-verifier.ts';
 import { acceptFormBodies, loginVerifierRoutes } from '../../src/services/login/login-routes.ts';
+import {
+  LOGIN_RESPONSE_TYPE,
+  SELF_ISSUED_AUDIENCE,
+  didClientId,
+  signLoginRequest,
+} from '../../src/core/login/index.ts';
+import type { LoginRequestClaims } from '../../src/core/login/index.ts';
+import { issueSdJwtVc } from '../../src/core/credentials/sd-jwt/index.ts';
+import { publicKeyToJwk } from '../../src/core/keys/index.ts';
+import type { StoredCredential } from '../../src/clients/wallet/index.ts';
 import { startLoginBridge } from '../../src/services/bridge/login-bridge.ts';
 import type { RunningBridge } from '../../src/services/bridge/login-bridge.ts';
 import { freePort } from '../helpers/node-process.ts';
@@ -69,6 +79,47 @@ async function relyingParty(
   return { did: app.did, verifier, url };
 }
 
+/**
+ * A relying party that signs whatever request object it is given (`claims` over sound
+ * defaults) and serves it as is — a test double of a careless or hostile verifier, for the
+ * wallet's own checks (LoginVerifier would refuse to make such requests).
+ */
+async function rawRequest(
+  claims: (defaults: LoginRequestClaims) => Partial<LoginRequestClaims> | Record<string, unknown>,
+): Promise<string> {
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const app = await n.registerApp('Careless party', [`${url}/openid4vp/response`]);
+  const clientId = didClientId(app.did);
+  const now = Math.floor(clock / 1000);
+  const defaults: LoginRequestClaims = {
+    iss: clientId,
+    aud: SELF_ISSUED_AUDIENCE,
+    client_id: clientId,
+    response_type: LOGIN_RESPONSE_TYPE,
+    response_mode: 'direct_post',
+    response_uri: `${url}/openid4vp/response`,
+    scope: 'openid',
+    nonce: 'n-0S6_WzA2Mj',
+    state: 'af0ifjsldkj',
+    dcql_query: ASK,
+    iat: now,
+    exp: now + 60,
+  };
+  const jwt = signLoginRequest({ ...defaults, ...claims(defaults) } as LoginRequestClaims, {
+    kid: app.signer.kid,
+    signer: { type: app.keyPair.type, privateKey: app.keyPair.privateKey },
+  });
+  const server = Fastify();
+  server.get('/request', async (_request, reply) =>
+    reply.header('content-type', 'application/oauth-authz-req+jwt').send(jwt),
+  );
+  await server.listen({ host: '127.0.0.1', port });
+  servers.push(server);
+  return `openid4vp://?${new URLSearchParams({ client_id: clientId, request_uri: `${url}/request` })}`;
+}
+
+const LOYALTY = 'ShopLoyaltyCard';
 const ASK = {
   credentials: [
     {
@@ -213,7 +264,6 @@ describe('native login (OpenID4VP + SIOPv2)', () => {
   });
 
   it('refuses a request for a credential format that cannot hide claims (jwt_vc_json)', async () => {
-    const rp = await relyingParty();
     const whole = {
       credentials: [
         {
@@ -225,13 +275,12 @@ describe('native login (OpenID4VP + SIOPv2)', () => {
       ],
     };
     const err = await refusal(
-      openLoginRequest(rp.verifier.createRequest({ dcqlQuery: whole }).walletUri, n.client, {
-        now: clock,
-      }),
+      openLoginRequest(await rawRequest(() => ({ dcql_query: whole })), n.client, { now: clock }),
     );
     expect(err.code).toBe('unauthorized');
     expect(err.details?.reason).toBe('credentialFormatNotSelective');
     // Nor does answering a prompt built around the wallet's check present anything.
+    const rp = await relyingParty();
     const prompt = await openLoginRequest(
       rp.verifier.createRequest({ dcqlQuery: ASK }).walletUri,
       n.client,
@@ -246,6 +295,98 @@ describe('native login (OpenID4VP + SIOPv2)', () => {
     }
     expect(thrown).toBeInstanceOf(DdiError);
     expect((thrown as DdiError).details?.reason).toBe('credentialFormatNotSelective');
+  });
+
+  it('refuses a credential of a type the request did not ask for, even with the claim asked for', async () => {
+    // An accredited issuer of loyalty cards, whose cards carry a self-declared age_over_18.
+    const shopIssuer = await newDid(n.client, 'p256');
+    await n.client.accredit({
+      subject: shopIssuer.did,
+      role: 'credentialIssuer',
+      scope: { credentialTypes: [LOYALTY] },
+      validUntil: new Date(clock + 365 * 24 * 3600 * 1000),
+      signer: n.gov,
+    });
+    await n.client.registerTemplate({
+      template: {
+        id: 'shop.loyalty',
+        version: 1,
+        credentialType: LOYALTY,
+        schema: {
+          type: 'object',
+          properties: { age_over_18: { type: 'boolean' } },
+          additionalProperties: false,
+        },
+        display: { 'zh-CN': { name: '会员卡' }, en: { name: 'Loyalty card' } },
+      },
+      signer: shopIssuer.signer,
+    });
+    clock = Date.now(); // the card is issued after its issuer's DID exists
+    const iat = Math.floor(clock / 1000);
+    const card: StoredCredential = {
+      id: 'loyalty-card',
+      format: 'dc+sd-jwt',
+      credential: issueSdJwtVc({
+        header: { kid: shopIssuer.signer.kid },
+        payload: {
+          iss: shopIssuer.did,
+          iat,
+          exp: iat + 3600,
+          vct: LOYALTY,
+          cnf: { jwk: publicKeyToJwk(n.holder.keyPair.type, n.holder.keyPair.publicKey) },
+          age_over_18: true,
+        },
+        disclosable: [['age_over_18']],
+        signer: { type: shopIssuer.keyPair.type, privateKey: shopIssuer.keyPair.privateKey },
+      }),
+      issuerUrl: 'https://shop.example',
+      credentialConfigurationId: 'shop.loyalty',
+      holderKid: n.holder.kid,
+      received: new Date(clock).toISOString(),
+    };
+    const rp = await relyingParty();
+    const created = rp.verifier.createRequest({ dcqlQuery: ASK });
+    const prompt = await openLoginRequest(created.walletUri, n.client, { now: clock });
+    // A wallet that answers the identity query with the loyalty card: valid, accredited,
+    // bound to the holder and to this request — but not the credential asked for.
+    const loyal = {
+      credentials: [{ ...ASK.credentials[0]!, meta: { vct_values: [LOYALTY] } }],
+    };
+    const sneaky = answerLoginRequest(
+      { ...prompt, request: { ...prompt.request, dcql_query: loyal } },
+      {
+        holderKid: n.holder.kid,
+        signerFor: () => ({ type: n.holder.keyPair.type, privateKey: n.holder.keyPair.privateKey }),
+        credentials: [card],
+        consent: ['age_over_18'],
+        now: clock,
+      },
+    );
+    const err = await refusal(sendLoginAnswer(prompt, sneaky));
+    expect(err.code).toBe('invalidCredential');
+    expect(err.details?.reason).toBe('credentialTypeNotRequested');
+    expect(rp.verifier.outcome(created.state).status).toBe('failed');
+  });
+
+  it('makes no login request but for dc+sd-jwt credentials', () => {
+    const rp = new LoginVerifier({
+      clientDid: shop.did,
+      signingKey: { kid: `${shop.did}#key-1`, signer: n.holder.keyPair },
+      requestUriBase: 'http://127.0.0.1:9/request',
+      responseUri: SHOP_CALLBACK,
+      context: n.context,
+    });
+    const whole = {
+      credentials: [
+        {
+          id: 'identity',
+          format: 'jwt_vc_json',
+          meta: { type_values: [['VerifiableCredential', IDENTITY_TYPE]] },
+          claims: [{ path: ['credentialSubject', 'age_over_18'] }],
+        },
+      ],
+    };
+    expect(() => rp.createRequest({ dcqlQuery: whole })).toThrow(/dc\+sd-jwt credentials only/);
   });
 
   it('accepts ddi_relying_party only from a bridge the regulator authorized', async () => {

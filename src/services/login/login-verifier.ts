@@ -1,6 +1,7 @@
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { DdiError, ErrorCode } from '../../core/errors.ts';
 import { parseDcqlQuery } from '../../core/credentials/dcql/index.ts';
+import type { DcqlQuery } from '../../core/credentials/dcql/index.ts';
 import type { JwsSigner } from '../../core/credentials/jws/index.ts';
 import { decodeSdJwt } from '../../core/credentials/sd-jwt/index.ts';
 import { verifySdJwtVcPresentation } from '../../core/credentials/verification/index.ts';
@@ -74,6 +75,23 @@ const refuse = (reason: string, message: string): never => {
 };
 
 /**
+ * A login's DCQL query: SD-JWT VCs only (the one format that discloses claim by claim), each
+ * naming the credential types it accepts (`meta.vct_values`), which answers are checked against.
+ */
+function loginQuery(input: unknown): DcqlQuery {
+  const query = parseDcqlQuery(input);
+  for (const c of query.credentials) {
+    if (c.format !== 'dc+sd-jwt') {
+      throw new DdiError(ErrorCode.Malformed, 'a login asks for dc+sd-jwt credentials only', {
+        field: `credentials.${c.id}.format`,
+      });
+    }
+    // parseDcqlQuery already requires a non-empty meta.vct_values of a dc+sd-jwt query.
+  }
+  return query;
+}
+
+/**
  * A relying party's side of native login — OpenID4VP 1.0 with SIOPv2 over `direct_post`:
  * signed request objects (client_id `decentralized_identifier:<DID>`), then checks of the
  * wallet's answer: the state names a live request (`requestExpired` when late), used once
@@ -95,7 +113,7 @@ export class LoginVerifier {
   createRequest(
     input: { dcqlQuery?: unknown; relyingParty?: string; redirectUri?: string } = {},
   ): CreatedLoginRequest {
-    if (input.dcqlQuery !== undefined) parseDcqlQuery(input.dcqlQuery);
+    if (input.dcqlQuery !== undefined) loginQuery(input.dcqlQuery);
     this.sweep();
     const now = this.now();
     const expiresAt = now + (this.options.requestTtlMs ?? 5 * 60_000);
@@ -251,7 +269,7 @@ export class LoginVerifier {
     } catch {
       throw new DdiError(ErrorCode.Malformed, 'vp_token is not JSON');
     }
-    const query = parseDcqlQuery(s.claims.dcql_query);
+    const query = loginQuery(s.claims.dcql_query);
     if (typeof vpToken !== 'object' || vpToken === null || Array.isArray(vpToken)) {
       throw new DdiError(
         ErrorCode.Malformed,
@@ -269,9 +287,6 @@ export class LoginVerifier {
       ) {
         throw new DdiError(ErrorCode.Malformed, `vp_token.${queryId} must hold one presentation`);
       }
-      if (credentialQuery.format !== 'dc+sd-jwt') {
-        throw new DdiError(ErrorCode.Malformed, 'login accepts dc+sd-jwt presentations');
-      }
       const presentation = presentations[0];
       const verdict = await verifySdJwtVcPresentation(
         presentation,
@@ -286,6 +301,20 @@ export class LoginVerifier {
             reason: verdict.reasons[0],
             reasons: verdict.reasons,
           },
+        );
+      }
+      // The credential must be of a type the query asked for: another credential's claim of the
+      // same name (a self-declared age on a loyalty card, say) does not say the same thing.
+      if (verdict.format !== credentialQuery.format) {
+        refuse('formatMismatch', `the presented credential is not ${credentialQuery.format}`);
+      }
+      if (
+        verdict.credentialType === undefined ||
+        !(credentialQuery.meta.vct_values ?? []).includes(verdict.credentialType)
+      ) {
+        refuse(
+          'credentialTypeNotRequested',
+          `the presented credential is a ${verdict.credentialType ?? 'credential of no type'}, not one the request asked for`,
         );
       }
       // The credential's holder key must be the key that signed the ID token: one person.
