@@ -22,6 +22,7 @@ import {
 } from './claim-catalogue.ts';
 import { errorPage, interactionPage } from './interaction-page.ts';
 import type { SignInMode } from './interaction-page.ts';
+import { ExpiringMap } from './expiring-map.ts';
 import { memoryStoreFor } from './memory-store.ts';
 import { pairwiseSubject } from './pairwise-subject.ts';
 
@@ -53,6 +54,22 @@ export interface LoginBridgeOptions {
   cookieKeys?: string[];
   /** How long a wallet has to answer, ms (default 5 minutes). */
   requestTtlMs?: number;
+  /** Caps on what the bridge keeps in memory (defaults far above real load). */
+  limits?: BridgeLimits;
+}
+
+/**
+ * The bridge keeps in memory what anyone's authorization request creates; each kind is
+ * capped (oldest dropped first) and swept of expired entries every `sweepIntervalMs`.
+ */
+export interface BridgeLimits {
+  /** oidc-provider's artifacts: sessions, interactions, codes, tokens, grants. */
+  maxEntries?: number;
+  /** Sign-in pages waiting for a wallet, and the bridge's wallet requests. */
+  maxPending?: number;
+  /** Released claims kept for the grants of the last hour. */
+  maxReleased?: number;
+  sweepIntervalMs?: number;
 }
 
 export interface RunningBridge {
@@ -66,6 +83,7 @@ export interface RunningBridge {
 /** Paths served by the bridge itself; everything else is oidc-provider's. */
 const OWN_PATHS = ['/interaction/', '/openid4vp/'];
 const SESSION_TTL_SECONDS = 3600;
+const DEFAULT_MAX_PENDING = 10_000;
 
 /**
  * An OpenID Connect provider (oidc-provider: authorization code + PKCE, ID tokens) whose users
@@ -91,6 +109,7 @@ export async function startLoginBridge(options: LoginBridgeOptions): Promise<Run
   ).replace(/\/$/, '');
 
   // --- the wallet side: an OpenID4VP verifier --------------------------------------------
+  const limits = options.limits ?? {};
   const verifier = new LoginVerifier({
     clientDid: options.bridgeDid,
     signingKey: options.signingKey,
@@ -98,14 +117,28 @@ export async function startLoginBridge(options: LoginBridgeOptions): Promise<Run
     responseUri: `${url}/openid4vp/response`,
     context: options.verification,
     ...(options.requestTtlMs !== undefined ? { requestTtlMs: options.requestTtlMs } : {}),
+    maxRequests: limits.maxPending ?? DEFAULT_MAX_PENDING,
   });
   /** Interaction uid → the login request shown on its page. */
-  const pending = new Map<string, { state: string; clientId: string; mode: SignInMode }>();
-  /** `${client}\n${holder}` → the claims the holder released to that client at its last sign-in. */
-  const released = new Map<string, { claims: Record<string, unknown>; expiresAt: number }>();
+  const pending = new ExpiringMap<string, { state: string; clientId: string; mode: SignInMode }>({
+    maxSize: limits.maxPending ?? DEFAULT_MAX_PENDING,
+  });
+  /** Grant id → the claims the holder released with that grant (one sign-in's consent). */
+  const released = new ExpiringMap<string, Record<string, unknown>>({
+    maxSize: limits.maxReleased ?? DEFAULT_MAX_PENDING,
+  });
 
   // --- the application side: an OpenID Connect provider ----------------------------------
-  const MemoryStore = memoryStoreFor();
+  const store = memoryStoreFor(
+    limits.maxEntries !== undefined ? { maxEntries: limits.maxEntries } : {},
+  );
+  const MemoryStore = store.Store;
+  const sweeper = setInterval(() => {
+    store.sweep();
+    pending.sweep();
+    released.sweep();
+  }, limits.sweepIntervalMs ?? 60_000);
+  sweeper.unref(); // never what keeps the process alive
   const ledger = options.ledger;
   class BridgeAdapter implements Adapter {
     private readonly memory: Adapter;
@@ -173,13 +206,13 @@ export async function startLoginBridge(options: LoginBridgeOptions): Promise<Run
     },
     pairwiseIdentifier: (_ctx: KoaContextWithOIDC, accountId: string, client) =>
       pairwiseSubject(options.pairwiseSecret, client.clientId, accountId),
-    findAccount: (ctx: KoaContextWithOIDC, holder: string) => ({
+    // The token (authorization code, access token) names the grant of one sign-in: its claims
+    // are what the person consented to then, not at some other sign-in to the same application.
+    findAccount: (_ctx: KoaContextWithOIDC, holder: string, token?: { grantId?: string }) => ({
       accountId: holder,
       async claims() {
-        const clientId = ctx.oidc.client?.clientId ?? '';
-        const entry = released.get(`${clientId}\n${holder}`);
-        const claims = entry && entry.expiresAt > Date.now() ? entry.claims : {};
-        return { sub: holder, ...claims };
+        const claims = token?.grantId === undefined ? undefined : released.get(token.grantId);
+        return { sub: holder, ...(claims ?? {}) };
       },
     }),
     renderError: async (ctx: { type: string; body: string }, out: Record<string, string>) => {
@@ -222,7 +255,7 @@ export async function startLoginBridge(options: LoginBridgeOptions): Promise<Run
         ? { redirectUri: `${url}/interaction/${details.uid}/finish` }
         : {}),
     });
-    pending.set(details.uid, { state: created.state, clientId, mode });
+    pending.set(details.uid, { state: created.state, clientId, mode }, created.expiresAt);
     reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
     return interactionPage({
       uid: details.uid,
@@ -279,10 +312,6 @@ export async function startLoginBridge(options: LoginBridgeOptions): Promise<Run
       }
       pending.delete(details.uid);
       const { holder, claims } = outcome.result;
-      released.set(`${entry.clientId}\n${holder}`, {
-        claims,
-        expiresAt: Date.now() + SESSION_TTL_SECONDS * 1000,
-      });
       const grant = new provider.Grant({ accountId: holder, clientId: entry.clientId });
       const granted = ['openid', ...scopesForClaims(Object.keys(claims), catalogue)];
       grant.addOIDCScope(granted.join(' '));
@@ -292,6 +321,7 @@ export async function startLoginBridge(options: LoginBridgeOptions): Promise<Run
         .filter((scope) => scope in catalogue && !granted.includes(scope));
       if (refused.length) grant.rejectOIDCScope(refused.join(' '));
       const grantId = await grant.save();
+      released.set(grantId, claims, Date.now() + SESSION_TTL_SECONDS * 1000);
       reply.hijack();
       await provider.interactionFinished(
         request.raw,
@@ -311,6 +341,7 @@ export async function startLoginBridge(options: LoginBridgeOptions): Promise<Run
     url,
     walletClientId: verifier.clientId,
     async close() {
+      clearInterval(sweeper);
       outer.closeAllConnections();
       await new Promise<void>((resolve) => outer.close(() => resolve()));
       await app.close();

@@ -29,6 +29,8 @@ export interface LoginVerifierOptions {
   context: VerificationContext;
   /** How long a request stays answerable, ms (default 5 minutes). */
   requestTtlMs?: number;
+  /** At most this many requests kept (default 10 000): past it, the oldest is dropped. */
+  maxRequests?: number;
   now?: () => number;
 }
 
@@ -115,6 +117,13 @@ export class LoginVerifier {
   ): CreatedLoginRequest {
     if (input.dcqlQuery !== undefined) loginQuery(input.dcqlQuery);
     this.sweep();
+    // Anyone can make a relying party create requests: bounded, oldest dropped first.
+    const max = this.options.maxRequests ?? 10_000;
+    for (const [state, oldest] of this.byState) {
+      if (this.byState.size < max) break;
+      this.byState.delete(state);
+      this.byId.delete(oldest.id);
+    }
     const now = this.now();
     const expiresAt = now + (this.options.requestTtlMs ?? 5 * 60_000);
     const id = randomBytes(16).toString('base64url');
