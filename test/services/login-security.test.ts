@@ -206,6 +206,41 @@ describe('native login (OpenID4VP + SIOPv2)', () => {
     expect(err.details?.reason).toBe('nonceReused');
   });
 
+  it('garbage posted with the state does not spoil the real wallet’s answer', async () => {
+    const rp = await relyingParty();
+    const created = rp.verifier.createRequest({ dcqlQuery: ASK });
+    const prompt = await openLoginRequest(created.walletUri, n.client, { now: clock });
+    const post = (form: Record<string, string>) =>
+      fetch(prompt.request.response_uri, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams(form).toString(),
+      });
+    // Whoever learnt the state: junk, and a real ID token of theirs for the wrong nonce.
+    expect((await post({ state: created.state, id_token: 'garbage' })).status).toBe(400);
+    const stranger = answer({ ...prompt, request: { ...prompt.request, nonce: 'not-it' } }, []);
+    const wrongNonce = await post({ state: created.state, id_token: stranger.id_token });
+    expect(((await wrongNonce.json()) as { details?: { reason?: string } }).details?.reason).toBe(
+      'nonceMismatch',
+    );
+    expect(rp.verifier.outcome(created.state).status).toBe('pending');
+    await sendLoginAnswer(prompt, answer(prompt));
+    expect(rp.verifier.outcome(created.state)).toMatchObject({
+      status: 'done',
+      result: { holder: n.holder.did },
+    });
+  });
+
+  it('an answer whose ID token verifies is judged once, even if its credentials fail', async () => {
+    const rp = await relyingParty();
+    const created = rp.verifier.createRequest({ dcqlQuery: ASK });
+    const prompt = await openLoginRequest(created.walletUri, n.client, { now: clock });
+    const good = answer(prompt);
+    const tampered = { ...good, vp_token: { identity: [`${good.vp_token!.identity![0]!}x`] } };
+    await refusal(sendLoginAnswer(prompt, tampered));
+    expect((await refusal(sendLoginAnswer(prompt, good))).code).toBe('replay');
+  });
+
   it('refuses an answer made for another audience', async () => {
     const a = await relyingParty();
     const b = await relyingParty();

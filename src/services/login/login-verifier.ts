@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { DdiError, ErrorCode } from '../../core/errors.ts';
 import { parseDcqlQuery } from '../../core/credentials/dcql/index.ts';
 import type { DcqlQuery } from '../../core/credentials/dcql/index.ts';
-import type { JwsSigner } from '../../core/credentials/jws/index.ts';
+import type { JwsSigner, JwsVerificationKey } from '../../core/credentials/jws/index.ts';
 import { decodeSdJwt } from '../../core/credentials/sd-jwt/index.ts';
 import { verifySdJwtVcPresentation } from '../../core/credentials/verification/index.ts';
 import type { Verdict, VerificationContext } from '../../core/credentials/verification/index.ts';
@@ -192,8 +192,10 @@ export class LoginVerifier {
 
   /**
    * Checks a wallet's `direct_post` answer ({state, id_token, vp_token}); returns the login and,
-   * same-device, where the wallet sends the browser. Any refusal is a DdiError and consumes the
-   * request: an answer is judged once.
+   * same-device, where the wallet sends the browser. Any refusal is a DdiError. An answer whose
+   * ID token verifies (signature by a key of the holder DID, this client as audience, the
+   * request's nonce) consumes the request, whatever its credentials: it is judged once. Garbage
+   * posted with a known state consumes nothing, so it cannot spoil the real wallet's answer.
    */
   async handleResponse(
     form: Record<string, unknown>,
@@ -207,15 +209,18 @@ export class LoginVerifier {
       refuse('unknownState', 'no login request of this relying party has this state');
     }
     const s = session!;
-    if (s.consumed) {
-      throw new DdiError(ErrorCode.Replay, 'this login request was already answered', {
+    const replay = () =>
+      new DdiError(ErrorCode.Replay, 'this login request was already answered', {
         reason: 'nonceReused',
       });
-    }
+    if (s.consumed) throw replay();
+    if (s.expiresAt <= this.now()) refuse('requestExpired', 'the login request has expired');
+    const idToken = await this.verifyIdToken(s, form);
+    // Checked again after the await: of two answers verified at once, only one goes on.
+    if (s.consumed) throw replay();
     s.consumed = true;
     try {
-      if (s.expiresAt <= this.now()) refuse('requestExpired', 'the login request has expired');
-      const result = await this.verifyAnswer(s, form);
+      const result = await this.verifyCredentials(s, form, idToken);
       s.outcome = { result };
       if (s.redirectUri === undefined) return { result };
       // OpenID4VP §8.2 / §14.2: a fresh response_code only the browser the wallet opens gets,
@@ -245,23 +250,37 @@ export class LoginVerifier {
     return true;
   }
 
-  private async verifyAnswer(s: Session, form: Record<string, unknown>): Promise<LoginResult> {
-    const { id_token: idToken, vp_token: vpTokenText } = form;
+  /** The answer's ID token, verified: who the holder is, and the key that signed. */
+  private async verifyIdToken(
+    s: Session,
+    form: Record<string, unknown>,
+  ): Promise<{ holder: string; key: JwsVerificationKey }> {
+    const idToken = form.id_token;
     if (typeof idToken !== 'string' || idToken.length > MAX_RESPONSE_PART) {
       throw new DdiError(ErrorCode.Malformed, 'the response needs an id_token');
     }
-    const now = this.now();
     const context = this.options.context;
-    const { holder, key } = await verifySelfIssuedIdToken(idToken, {
+    return verifySelfIssuedIdToken(idToken, {
       audience: this.clientId,
       nonce: s.claims.nonce,
-      now,
+      now: this.now(),
       resolveHolderKey: async (kid) => {
         const found = await context.holderKey(kid);
         if ('error' in found) refuse(found.error, `${kid} is not an authentication key of its DID`);
         return found as Exclude<typeof found, { error: string }>;
       },
     });
+  }
+
+  /** The credentials of an answer whose ID token verified, bound to its holder key. */
+  private async verifyCredentials(
+    s: Session,
+    form: Record<string, unknown>,
+    { holder, key }: { holder: string; key: JwsVerificationKey },
+  ): Promise<LoginResult> {
+    const vpTokenText = form.vp_token;
+    const now = this.now();
+    const context = this.options.context;
 
     const claims: Record<string, unknown> = {};
     const verdicts: Verdict[] = [];
