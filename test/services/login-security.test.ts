@@ -21,6 +21,7 @@ import type { LoginRequestClaims } from '../../src/core/login/index.ts';
 import { issueSdJwtVc } from '../../src/core/credentials/sd-jwt/index.ts';
 import { publicKeyToJwk } from '../../src/core/keys/index.ts';
 import type { StoredCredential } from '../../src/clients/wallet/index.ts';
+import { scopesForClaims } from '../../src/services/bridge/claim-catalogue.ts';
 import { startLoginBridge } from '../../src/services/bridge/login-bridge.ts';
 import type { RunningBridge } from '../../src/services/bridge/login-bridge.ts';
 import { freePort } from '../helpers/node-process.ts';
@@ -501,6 +502,14 @@ describe('native login (OpenID4VP + SIOPv2)', () => {
   });
 });
 
+describe('scopes and claims', () => {
+  it('a scope counts as consented only if all its claims were released', () => {
+    const catalogue = { profile: ['name', 'birth_year'], age_over_18: ['age_over_18'] };
+    expect(scopesForClaims(['name', 'age_over_18'], catalogue)).toEqual(['age_over_18']);
+    expect(scopesForClaims(['name', 'birth_year'], catalogue)).toEqual(['profile']);
+  });
+});
+
 describe('the bridge (OpenID Connect)', () => {
   /** An authorization request as an application would send it; returns status and page. */
   async function authorize(clientId: string, redirectUri: string) {
@@ -577,7 +586,7 @@ describe('the bridge (OpenID Connect)', () => {
   }
 
   /** The CLI wallet's part, in process: open, consent to age_over_18, answer. */
-  async function walletAnswers(walletUri: string) {
+  async function walletAnswers(walletUri: string, consent = ['age_over_18']) {
     const prompt = await openLoginRequest(walletUri, n.client);
     return sendLoginAnswer(
       prompt,
@@ -585,10 +594,55 @@ describe('the bridge (OpenID Connect)', () => {
         holderKid: n.holder.kid,
         signerFor: () => ({ type: n.holder.keyPair.type, privateKey: n.holder.keyPair.privateKey }),
         credentials: [n.holder.credential],
-        consent: ['age_over_18'],
+        consent,
       }),
     );
   }
+
+  /** A whole same-device sign-in by one browser, up to the application's code. */
+  async function codeFor(consent: string[]): Promise<string> {
+    const { cookie, walletUri } = await signInPage();
+    const jar = new Map(cookie.split('; ').map((c) => c.split('=') as [string, string]));
+    let next = (await walletAnswers(walletUri, consent)).redirectUri!;
+    for (let hop = 0; hop < 5; hop++) {
+      const response = await fetch(next, {
+        headers: { cookie: [...jar].map(([k, v]) => `${k}=${v}`).join('; ') },
+        redirect: 'manual',
+      });
+      for (const c of response.headers.getSetCookie()) {
+        const [k, v] = c.split(';')[0]!.split('=') as [string, string];
+        jar.set(k, v);
+      }
+      next = new URL(response.headers.get('location')!, next).toString();
+      if (next.startsWith(SHOP_CALLBACK)) return new URL(next).searchParams.get('code')!;
+    }
+    throw new Error('the bridge did not hand back a code');
+  }
+
+  /** The application's token request (PKCE, RFC 7636 appendix B verifier); the ID token's claims. */
+  async function idTokenClaims(code: string): Promise<Record<string, unknown>> {
+    const response = await fetch(`${bridge.url}/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({
+        grant_type: 'authorization_code',
+        code,
+        redirect_uri: SHOP_CALLBACK,
+        client_id: shop.did,
+        code_verifier: 'dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk',
+      }).toString(),
+    });
+    const body = (await response.json()) as { id_token?: string };
+    expect(response.status, JSON.stringify(body)).toBe(200);
+    return JSON.parse(Buffer.from(body.id_token!.split('.')[1]!, 'base64url').toString());
+  }
+
+  it('keeps released claims per grant: a later sign-in does not change an earlier one’s', async () => {
+    const first = await codeFor(['age_over_18']);
+    const second = await codeFor([]);
+    expect(await idTokenClaims(first)).toMatchObject({ age_over_18: true });
+    expect(await idTokenClaims(second)).not.toHaveProperty('age_over_18');
+  });
 
   it('same-device: finishes only with the one-time response_code the wallet was given', async () => {
     const { cookie, interaction, page, walletUri } = await signInPage();
