@@ -466,6 +466,26 @@ describe('native login (OpenID4VP + SIOPv2)', () => {
     expect(suspended.details?.reason).toBe('applicationSuspended');
   });
 
+  it('refuses a request object without the right iss, aud or scope', async () => {
+    const cases: Array<[(d: LoginRequestClaims) => Record<string, unknown>, string]> = [
+      [() => ({ iss: undefined }), 'issuerMismatch'],
+      [(d) => ({ iss: `${d.client_id}x` }), 'issuerMismatch'],
+      [() => ({ aud: 'https://wallet.example' }), 'audienceMismatch'],
+      [() => ({ aud: undefined }), 'audienceMismatch'],
+      [() => ({ scope: 'openid profile' }), 'scopeMismatch'],
+    ];
+    for (const [change, reason] of cases) {
+      const err = await refusal(
+        openLoginRequest(await rawRequest(change), n.client, { now: clock }),
+      );
+      expect(err.code).toBe('invalidCredential');
+      expect(err.details?.reason).toBe(reason);
+    }
+    // The same stub with nothing changed is accepted: the refusals are the members'.
+    const prompt = await openLoginRequest(await rawRequest(() => ({})), n.client, { now: clock });
+    expect(prompt.requestedClaims).toEqual(['age_over_18']);
+  });
+
   it('refuses a response URI the application has not registered', async () => {
     const rp = await relyingParty({ registeredUri: 'https://rp.example/openid4vp/response' });
     const err = await refusal(
