@@ -19,9 +19,11 @@ import {
 } from '../../src/core/login/index.ts';
 import type { LoginRequestClaims } from '../../src/core/login/index.ts';
 import { issueSdJwtVc } from '../../src/core/credentials/sd-jwt/index.ts';
-import { publicKeyToJwk } from '../../src/core/keys/index.ts';
+import { generateKeyPair, publicKeyToJwk } from '../../src/core/keys/index.ts';
 import type { StoredCredential } from '../../src/clients/wallet/index.ts';
 import { scopesForClaims } from '../../src/services/bridge/claim-catalogue.ts';
+import { didSigner } from '../../src/clients/sdk/index.ts';
+import type { DidSigner } from '../../src/clients/sdk/index.ts';
 import { startLoginBridge } from '../../src/services/bridge/login-bridge.ts';
 import type { RunningBridge } from '../../src/services/bridge/login-bridge.ts';
 import { freePort } from '../helpers/node-process.ts';
@@ -43,7 +45,7 @@ const SHOP_CALLBACK = 'http://127.0.0.1:9/callback';
 /** A relying party on its own port: a LoginVerifier behind the two OpenID4VP routes. */
 async function relyingParty(
   options: { register?: boolean; registeredUri?: string; ttlMs?: number; bridge?: boolean } = {},
-): Promise<{ did: string; verifier: LoginVerifier; url: string }> {
+): Promise<{ did: string; verifier: LoginVerifier; url: string; signer: DidSigner }> {
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const responseUri = `${url}/openid4vp/response`;
@@ -77,7 +79,7 @@ async function relyingParty(
   });
   await server.listen({ host: '127.0.0.1', port });
   servers.push(server);
-  return { did: app.did, verifier, url };
+  return { did: app.did, verifier, url, signer: app.signer };
 }
 
 /**
@@ -280,17 +282,20 @@ describe('native login (OpenID4VP + SIOPv2)', () => {
     expect(a.verifier.outcome(promptA.request.state).status).toBe('done');
   });
 
-  it('refuses an expired request, at the wallet and at the relying party', async () => {
+  it('refuses an expired request at the wallet, even one a relying party still serves', async () => {
+    // The stub serves its request object whatever the time: only the wallet's `exp` check stands.
+    const expired = await rawRequest((d) => ({ iat: d.iat - 120, exp: d.iat - 60 }));
+    const atWallet = await refusal(openLoginRequest(expired, n.client, { now: clock }));
+    expect(atWallet.code).toBe('invalidCredential');
+    expect(atWallet.details?.reason).toBe('requestExpired');
+  });
+
+  it('refuses an answer that comes after the request expired, at the relying party', async () => {
     const rp = await relyingParty({ ttlMs: 60_000 });
     const late = rp.verifier.createRequest({ dcqlQuery: ASK });
     const prompt = await openLoginRequest(late.walletUri, n.client, { now: clock });
     clock += 61_000;
     try {
-      // The wallet checks `exp` of a request it already holds…
-      const atWallet = await refusal(openLoginRequest(late.walletUri, n.client, { now: clock }));
-      expect(atWallet.code).toBe('invalidCredential');
-      expect(atWallet.details?.reason).toBe('requestExpired');
-      // …and the relying party refuses an answer that comes too late.
       const err = await refusal(sendLoginAnswer(prompt, answer(prompt)));
       expect(err.code).toBe('invalidCredential');
       expect(err.details?.reason).toBe('requestExpired');
@@ -484,6 +489,56 @@ describe('native login (OpenID4VP + SIOPv2)', () => {
     // The same stub with nothing changed is accepted: the refusals are the members'.
     const prompt = await openLoginRequest(await rawRequest(() => ({})), n.client, { now: clock });
     expect(prompt.requestedClaims).toEqual(['age_over_18']);
+  });
+
+  it('refuses credentials bound to another key than the ID token’s (holderMismatch)', async () => {
+    const rp = await relyingParty();
+    const created = rp.verifier.createRequest({ dcqlQuery: ASK });
+    const prompt = await openLoginRequest(created.walletUri, n.client, { now: clock });
+    // Someone with their own DID signs the ID token and adds the holder's presentation.
+    const other = await newDid(n.client, 'ed25519');
+    const theirs = answerLoginRequest(prompt, {
+      holderKid: other.signer.kid,
+      signerFor: () => ({ type: other.keyPair.type, privateKey: other.keyPair.privateKey }),
+      credentials: [],
+      consent: [],
+      now: clock,
+    });
+    const err = await refusal(
+      sendLoginAnswer(prompt, { ...theirs, vp_token: answer(prompt).vp_token! }),
+    );
+    expect(err.code).toBe('invalidCredential');
+    expect(err.details?.reason).toBe('holderMismatch');
+  });
+
+  it('refuses an application whose DID is deactivated', async () => {
+    const key = generateKeyPair('ed25519');
+    const recoveryKey = generateKeyPair('ed25519');
+    const { did } = await n.client.createDid({ signingKey: key, recoveryKey });
+    const signer = didSigner(did, 'key-1', key);
+    const responseUri = 'http://127.0.0.1:9/openid4vp/response';
+    await n.client.registerApplication({
+      name: 'Closing shop',
+      redirectUris: [responseUri],
+      signer,
+    });
+    const rp = new LoginVerifier({
+      clientDid: did,
+      signingKey: { kid: signer.kid, signer: { type: key.type, privateKey: key.privateKey } },
+      requestUriBase: 'http://127.0.0.1:9/request',
+      responseUri,
+      context: n.context,
+      now: () => clock,
+    });
+    const created = rp.createRequest({ dcqlQuery: ASK });
+    // The request object straight from the verifier (no server needed for this check).
+    const serve = (async () => new Response(rp.requestObject(created.id))) as typeof fetch;
+    const open = () => openLoginRequest(created.walletUri, n.client, { now: clock, fetch: serve });
+    expect((await open()).verifier.did).toBe(did);
+    await n.client.deactivateDid({ did, recoveryKey });
+    const err = await refusal(open());
+    expect(err.code).toBe('unauthorized');
+    expect(err.details?.reason).toBe('applicationDidDeactivated');
   });
 
   it('refuses a response URI the application has not registered', async () => {
