@@ -58,6 +58,11 @@ export interface LoginNetwork {
     name: string,
     redirectUris: string[],
   ): Promise<{ did: string; signer: DidSigner; keyPair: KeyPair }>;
+  /** A registered application the regulator authorized as a login bridge (`app.setBridge`). */
+  registerBridge(
+    name: string,
+    redirectUris: string[],
+  ): Promise<{ did: string; signer: DidSigner; keyPair: KeyPair }>;
   close(): Promise<void>;
 }
 
@@ -146,6 +151,11 @@ export async function openLoginNetwork(): Promise<LoginNetwork> {
   const stored = walletStore.add(credential);
   walletStore.save();
 
+  const registerApp = async (name: string, redirectUris: string[]) => {
+    const app = await newDid(client, 'ed25519');
+    await client.registerApplication({ name, redirectUris, signer: app.signer });
+    return app;
+  };
   return {
     t,
     client,
@@ -160,9 +170,10 @@ export async function openLoginNetwork(): Promise<LoginNetwork> {
       credential: stored,
     },
     files: { dir, keystore, wallet },
-    async registerApp(name, redirectUris) {
-      const app = await newDid(client, 'ed25519');
-      await client.registerApplication({ name, redirectUris, signer: app.signer });
+    registerApp,
+    async registerBridge(name, redirectUris) {
+      const app = await registerApp(name, redirectUris);
+      await client.setApplicationBridge({ did: app.did, bridge: true, signer: gov });
       return app;
     },
     async close() {

@@ -186,6 +186,39 @@ describe('application service providers', () => {
     });
   });
 
+  it('only the regulator authorizes an application as a login bridge, and withdraws it', async () => {
+    const bridge = await newDid('ed25519');
+    await commit(by(bridge, 'app.register', { name: 'Bridge', redirectUris: [CALLBACK] }));
+    expect(readApplication(t.ledger.state, bridge.did)?.bridge).toBe(false);
+    // The application cannot make itself a bridge: governance keys only.
+    await rejected(
+      by(bridge, 'app.setBridge', { did: bridge.did, bridge: true, previousVersion: 1 }),
+      'unknownKey',
+    );
+    await rejected(
+      gov('app.setBridge', { did: bridge.did, bridge: true, previousVersion: 1 }, [0]),
+      'unauthorized',
+    );
+    await rejected(
+      gov('app.setBridge', { did: bridge.did, bridge: 'yes', previousVersion: 1 }),
+      'malformed',
+    );
+    await commit(gov('app.setBridge', { did: bridge.did, bridge: true, previousVersion: 1 }));
+    expect(readApplication(t.ledger.state, bridge.did)).toMatchObject({ bridge: true, version: 2 });
+    await rejected(
+      gov('app.setBridge', { did: bridge.did, bridge: true, previousVersion: 2 }),
+      'conflict',
+    );
+    await commit(
+      gov('app.setBridge', { did: bridge.did, bridge: false, previousVersion: 2, reason: 'audit' }),
+    );
+    expect(readApplication(t.ledger.state, bridge.did)?.history.map((h) => h.change)).toEqual([
+      'registered',
+      'bridgeAuthorized',
+      'bridgeRevoked',
+    ]);
+  });
+
   it('an unregistered DID has no standing at all', () => {
     expect(standing('did:ddi:zQ3shUnregisteredApplicationDid1111111111111')).toBeUndefined();
   });

@@ -29,7 +29,7 @@ beforeAll(async () => {
   http = createClient(httpTransport(n.nodeUrl));
   const port = await freePort();
   bridgeUrl = `http://127.0.0.1:${port}`;
-  const bridge = await n.registerApp('ddi login bridge', [`${bridgeUrl}/openid4vp/response`]);
+  const bridge = await n.registerBridge('ddi login bridge', [`${bridgeUrl}/openid4vp/response`]);
   shop = (await n.registerApp('Shop', [SHOP_CALLBACK])).did;
   const keystore = join(n.files.dir, 'bridge-keystore.json');
   const store = Keystore.open(keystore, PASSPHRASE);
@@ -130,7 +130,9 @@ describe('ddi bridge start', () => {
       consent: ['age_over_18'],
     });
     const sent = await sendLoginAnswer(prompt, answer);
-    expect(sent.redirectUri).toBe(`${bridgeUrl}${interaction}/finish`);
+    expect(sent.redirectUri).toMatch(
+      new RegExp(`^${bridgeUrl}${interaction}/finish\\?response_code=[\\w-]{32}$`),
+    );
     const status = await (await fetch(`${bridgeUrl}${interaction}/status`)).json();
     expect(status).toEqual({ status: 'done' });
     // Finishing hands the browser back to the application with a code and the bridge's iss.

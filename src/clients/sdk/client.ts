@@ -123,6 +123,11 @@ import {
   setApplicationStatus,
 } from './actions/set-application-status.ts';
 import type { RequireApplicationAccreditationParameters } from './actions/require-application-accreditation.ts';
+import type { SetApplicationBridgeParameters } from './actions/set-application-bridge.ts';
+import {
+  prepareSetApplicationBridge,
+  setApplicationBridge,
+} from './actions/set-application-bridge.ts';
 import {
   prepareRequireApplicationAccreditation,
   requireApplicationAccreditation,
@@ -231,6 +236,10 @@ export function createClient(transport: Transport) {
     prepareRequireApplicationAccreditation: (
       parameters: RequireApplicationAccreditationParameters,
     ) => prepareRequireApplicationAccreditation(transport, parameters),
+    setApplicationBridge: (parameters: SetApplicationBridgeParameters) =>
+      setApplicationBridge(transport, parameters),
+    prepareSetApplicationBridge: (parameters: SetApplicationBridgeParameters) =>
+      prepareSetApplicationBridge(transport, parameters),
     getApplication: (did: string) => getApplication(transport, did),
     getCredentialStatus: (owner: string, listId: string, index: number) =>
       getCredentialStatus(transport, owner, listId, index),

@@ -78,6 +78,11 @@ export {
   requireApplicationAccreditation,
 } from './actions/require-application-accreditation.ts';
 export type { RequireApplicationAccreditationParameters } from './actions/require-application-accreditation.ts';
+export {
+  prepareSetApplicationBridge,
+  setApplicationBridge,
+} from './actions/set-application-bridge.ts';
+export type { SetApplicationBridgeParameters } from './actions/set-application-bridge.ts';
 export { getApplication } from './actions/get-application.ts';
 export { getGovernance } from './actions/get-governance.ts';
 export { getAccreditation } from './actions/get-accreditation.ts';

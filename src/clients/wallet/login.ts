@@ -26,11 +26,17 @@ export interface LoginPrompt {
   request: LoginRequestClaims;
   /** The registered application that signed the request. */
   verifier: ApplicationStanding['application'];
-  /** The registered application a bridge asks for (`ddi_relying_party`), if any. */
+  /**
+   * The registered application a bridge asks for (`ddi_relying_party`), if any; only from a
+   * verifier the regulator authorized as a bridge (`app.setBridge`).
+   */
   relyingParty?: ApplicationStanding['application'];
   /** Claim names the request asks for (top-level names of its DCQL claim paths). */
   requestedClaims: string[];
 }
+
+/** The one credential format a login answers with: selective disclosure, claim by claim. */
+export const LOGIN_CREDENTIAL_FORMAT = 'dc+sd-jwt';
 
 /** A refusal the person should understand: `unauthorized` with the reason. */
 function refuse(reason: string, message: string): never {
@@ -103,6 +109,22 @@ async function registeredApplication(
   return standing.application;
 }
 
+/**
+ * Only SD-JWT VCs can show one claim and hide the rest; a jwt_vc_json (vp+jwt) would hand over
+ * the whole credential whatever the person consented to. `unauthorized`,
+ * `credentialFormatNotSelective` for any other format.
+ */
+function requireSelectiveFormats(query: DcqlQuery): void {
+  for (const credential of query.credentials) {
+    if (credential.format !== LOGIN_CREDENTIAL_FORMAT) {
+      refuse(
+        'credentialFormatNotSelective',
+        `the request asks for a ${credential.format} credential; a login answers with ${LOGIN_CREDENTIAL_FORMAT} only, which discloses just the consented claims`,
+      );
+    }
+  }
+}
+
 function claimNames(query: DcqlQuery | undefined): string[] {
   const names = new Set<string>();
   for (const credential of query?.credentials ?? [])
@@ -114,7 +136,8 @@ function claimNames(query: DcqlQuery | undefined): string[] {
  * Fetches and checks a login request: the request object is signed by a key of the client's
  * DID; the client is a registered application that may sign people in now (not suspended,
  * accredited where required); `response_uri` is one of its registered redirect URIs; a bridge's
- * `ddi_relying_party` is checked the same way. Refusals are `unauthorized` with a reason.
+ * `ddi_relying_party` is accepted only from an authorized bridge, and checked the same way.
+ * Refusals are `unauthorized` with a reason.
  */
 export async function openLoginRequest(
   uri: string,
@@ -154,11 +177,20 @@ export async function openLoginRequest(
       `${verifier.name} asks for the answer at ${request.response_uri}, which it has not registered`,
     );
   }
+  // Only a regulator-authorized bridge may ask on behalf of another application: any other
+  // could otherwise show a better-known application's name to get the person's claims.
+  if (request.ddi_relying_party !== undefined && verifier.bridge !== true) {
+    refuse(
+      'notABridge',
+      `${verifier.name} (${clientDid}) asks on behalf of ${request.ddi_relying_party} but is not an authorized login bridge`,
+    );
+  }
   const relyingParty =
     request.ddi_relying_party === undefined
       ? undefined
       : await registeredApplication(ledger, request.ddi_relying_party);
   const query = request.dcql_query === undefined ? undefined : parseDcqlQuery(request.dcql_query);
+  if (query) requireSelectiveFormats(query);
   return {
     request,
     verifier,
@@ -169,6 +201,7 @@ export async function openLoginRequest(
 
 /** The query narrowed to the consented claims: credential queries left without claims drop out. */
 function consentedQuery(query: DcqlQuery, consent: ReadonlySet<string>): DcqlQuery | undefined {
+  requireSelectiveFormats(query);
   const credentials = query.credentials
     .map((c) => ({
       ...c,

@@ -57,8 +57,8 @@ const refuse = (reason: string, message: string): never => {
 
 /**
  * A wallet's check of a request object: signed by a key of the DID its `client_id` names
- * (`resolveKey` gets the kid after the DID was checked), `typ`, the members a login needs, not
- * expired. `expectedClientId` is the client_id the request URI carried (§5.10: they must match).
+ * (`resolveKey` gets the kid after the DID was checked), `typ`, `iss` = `client_id`, `aud` =
+ * `https://self-issued.me/v2`, `scope` = `openid`, the members a login needs, not expired. `expectedClientId` is the client_id the request URI carried (§5.10: they must match).
  */
 export async function verifyLoginRequest(
   jwt: string,
@@ -85,9 +85,14 @@ export async function verifyLoginRequest(
   if (options.expectedClientId !== undefined && claims.client_id !== options.expectedClientId) {
     refuse('clientIdMismatch', 'the request object names another client_id than the request URI');
   }
-  if (claims.iss !== undefined && claims.iss !== claims.client_id) {
-    refuse('issuerMismatch', 'iss must be the client_id');
+  // RFC 9101 §4: a signed request object names its issuer, the client itself.
+  if (claims.iss !== claims.client_id) refuse('issuerMismatch', 'iss must be the client_id');
+  // SIOPv2 §9 / OpenID4VP §5.8: made for a wallet found statically, not for another audience.
+  if (claims.aud !== SELF_ISSUED_AUDIENCE) {
+    refuse('audienceMismatch', `aud must be ${SELF_ISSUED_AUDIENCE}`);
   }
+  // SIOPv2: a sign-in request asks for the openid scope, and the wallet answers nothing else.
+  if (claims.scope !== 'openid') refuse('scopeMismatch', 'scope must be openid');
   for (const field of ['nonce', 'state', 'response_uri'] as const) {
     if (typeof claims[field] !== 'string' || claims[field] === '') {
       throw new DdiError(ErrorCode.Malformed, `the request needs ${field}`);

@@ -29,6 +29,11 @@ export interface ApplicationRecord {
   status: ApplicationStatus;
   /** Set by the regulator: the application must hold an applicationServiceProvider accreditation. */
   accreditationRequired: boolean;
+  /**
+   * Set by the regulator: a login bridge, which may ask wallets on behalf of another registered
+   * application (`ddi_relying_party`). Absent on records older than the flag: not a bridge.
+   */
+  bridge?: boolean;
   version: number;
   history: Array<{
     change:
@@ -36,7 +41,9 @@ export interface ApplicationRecord {
       | 'updated'
       | ApplicationStatus
       | 'accreditationRequired'
-      | 'accreditationWaived';
+      | 'accreditationWaived'
+      | 'bridgeAuthorized'
+      | 'bridgeRevoked';
     time: number;
     height: number;
     txId: string;
@@ -149,6 +156,7 @@ const register: TxHandler = (ctx) => {
     redirectUris,
     status: 'active',
     accreditationRequired: false,
+    bridge: false,
     version: 1,
     history: [historyEntry(ctx, 'registered')],
   });
@@ -237,6 +245,34 @@ const requireAccreditation: TxHandler = (ctx) => {
   });
 };
 
+/**
+ * app.setBridge: the regulator authorizes an application as a login bridge — one that asks
+ * wallets on behalf of other registered applications — or withdraws that authorization.
+ */
+const setBridge: TxHandler = (ctx) => {
+  const p = payloadFields(ctx, ['did', 'bridge', 'previousVersion', 'reason']);
+  const find = namedApplication(p.did);
+  ensure(typeof p.bridge === 'boolean', ErrorCode.Malformed, 'bridge must be true or false');
+  const reason = optionalReason(p.reason);
+  authorizeGovernance(ctx);
+  const record = find(ctx.state);
+  previousVersionField(p.previousVersion, record.version, record.did);
+  ensure(
+    (record.bridge === true) !== p.bridge,
+    ErrorCode.Conflict,
+    `${record.did} already has bridge = ${String(p.bridge)}`,
+  );
+  write(ctx, {
+    ...record,
+    bridge: p.bridge,
+    version: record.version + 1,
+    history: [
+      ...record.history,
+      historyEntry(ctx, p.bridge ? 'bridgeAuthorized' : 'bridgeRevoked', reason),
+    ],
+  });
+};
+
 /** Why an application may not sign people in now (absent: it may). */
 export type ApplicationRefusal =
   | 'unregisteredApplication'
@@ -294,4 +330,5 @@ export const applicationRegistryHandlers: Record<string, TxHandler> = {
   'app.update': update,
   'app.setStatus': setStatus,
   'app.requireAccreditation': requireAccreditation,
+  'app.setBridge': setBridge,
 };

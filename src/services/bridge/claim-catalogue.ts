@@ -16,13 +16,14 @@ export function claimsForScopes(scope: string, catalogue: Record<string, string[
   return [...claims];
 }
 
-/** The scopes whose claims were all released (what the grant records as consented). */
+/** The scopes whose claims were all released (what the grant records as consented): a scope
+ * with one of its claims withheld is not consented. */
 export function scopesForClaims(
   released: readonly string[],
   catalogue: Record<string, string[]>,
 ): string[] {
   return Object.entries(catalogue)
-    .filter(([, claims]) => claims.some((c) => released.includes(c)))
+    .filter(([, claims]) => claims.every((c) => released.includes(c)))
     .map(([scope]) => scope);
 }
 

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { generateKeyPairSync, randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import Fastify from 'fastify';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import Provider from 'oidc-provider';
 import type { Adapter, AdapterPayload, KoaContextWithOIDC } from 'oidc-provider';
 import { isDdiDid } from '../../core/did/index.ts';
@@ -20,6 +21,8 @@ import {
   scopesForClaims,
 } from './claim-catalogue.ts';
 import { errorPage, interactionPage } from './interaction-page.ts';
+import type { SignInMode } from './interaction-page.ts';
+import { ExpiringMap } from './expiring-map.ts';
 import { memoryStoreFor } from './memory-store.ts';
 import { pairwiseSubject } from './pairwise-subject.ts';
 
@@ -51,6 +54,22 @@ export interface LoginBridgeOptions {
   cookieKeys?: string[];
   /** How long a wallet has to answer, ms (default 5 minutes). */
   requestTtlMs?: number;
+  /** Caps on what the bridge keeps in memory (defaults far above real load). */
+  limits?: BridgeLimits;
+}
+
+/**
+ * The bridge keeps in memory what anyone's authorization request creates; each kind is
+ * capped (oldest dropped first) and swept of expired entries every `sweepIntervalMs`.
+ */
+export interface BridgeLimits {
+  /** oidc-provider's artifacts: sessions, interactions, codes, tokens, grants. */
+  maxEntries?: number;
+  /** Sign-in pages waiting for a wallet, and the bridge's wallet requests. */
+  maxPending?: number;
+  /** Released claims kept for the grants of the last hour. */
+  maxReleased?: number;
+  sweepIntervalMs?: number;
 }
 
 export interface RunningBridge {
@@ -64,6 +83,7 @@ export interface RunningBridge {
 /** Paths served by the bridge itself; everything else is oidc-provider's. */
 const OWN_PATHS = ['/interaction/', '/openid4vp/'];
 const SESSION_TTL_SECONDS = 3600;
+const DEFAULT_MAX_PENDING = 10_000;
 
 /**
  * An OpenID Connect provider (oidc-provider: authorization code + PKCE, ID tokens) whose users
@@ -89,6 +109,7 @@ export async function startLoginBridge(options: LoginBridgeOptions): Promise<Run
   ).replace(/\/$/, '');
 
   // --- the wallet side: an OpenID4VP verifier --------------------------------------------
+  const limits = options.limits ?? {};
   const verifier = new LoginVerifier({
     clientDid: options.bridgeDid,
     signingKey: options.signingKey,
@@ -96,14 +117,28 @@ export async function startLoginBridge(options: LoginBridgeOptions): Promise<Run
     responseUri: `${url}/openid4vp/response`,
     context: options.verification,
     ...(options.requestTtlMs !== undefined ? { requestTtlMs: options.requestTtlMs } : {}),
+    maxRequests: limits.maxPending ?? DEFAULT_MAX_PENDING,
   });
   /** Interaction uid → the login request shown on its page. */
-  const pending = new Map<string, { state: string; clientId: string }>();
-  /** `${client}\n${holder}` → the claims the holder released to that client at its last sign-in. */
-  const released = new Map<string, { claims: Record<string, unknown>; expiresAt: number }>();
+  const pending = new ExpiringMap<string, { state: string; clientId: string; mode: SignInMode }>({
+    maxSize: limits.maxPending ?? DEFAULT_MAX_PENDING,
+  });
+  /** Grant id → the claims the holder released with that grant (one sign-in's consent). */
+  const released = new ExpiringMap<string, Record<string, unknown>>({
+    maxSize: limits.maxReleased ?? DEFAULT_MAX_PENDING,
+  });
 
   // --- the application side: an OpenID Connect provider ----------------------------------
-  const MemoryStore = memoryStoreFor();
+  const store = memoryStoreFor(
+    limits.maxEntries !== undefined ? { maxEntries: limits.maxEntries } : {},
+  );
+  const MemoryStore = store.Store;
+  const sweeper = setInterval(() => {
+    store.sweep();
+    pending.sweep();
+    released.sweep();
+  }, limits.sweepIntervalMs ?? 60_000);
+  sweeper.unref(); // never what keeps the process alive
   const ledger = options.ledger;
   class BridgeAdapter implements Adapter {
     private readonly memory: Adapter;
@@ -171,13 +206,13 @@ export async function startLoginBridge(options: LoginBridgeOptions): Promise<Run
     },
     pairwiseIdentifier: (_ctx: KoaContextWithOIDC, accountId: string, client) =>
       pairwiseSubject(options.pairwiseSecret, client.clientId, accountId),
-    findAccount: (ctx: KoaContextWithOIDC, holder: string) => ({
+    // The token (authorization code, access token) names the grant of one sign-in: its claims
+    // are what the person consented to then, not at some other sign-in to the same application.
+    findAccount: (_ctx: KoaContextWithOIDC, holder: string, token?: { grantId?: string }) => ({
       accountId: holder,
       async claims() {
-        const clientId = ctx.oidc.client?.clientId ?? '';
-        const entry = released.get(`${clientId}\n${holder}`);
-        const claims = entry && entry.expiresAt > Date.now() ? entry.claims : {};
-        return { sub: holder, ...claims };
+        const claims = token?.grantId === undefined ? undefined : released.get(token.grantId);
+        return { sub: holder, ...(claims ?? {}) };
       },
     }),
     renderError: async (ctx: { type: string; body: string }, out: Record<string, string>) => {
@@ -199,26 +234,45 @@ export async function startLoginBridge(options: LoginBridgeOptions): Promise<Run
     responsePath: '/openid4vp/response',
   });
 
-  app.get<{ Params: { uid: string } }>('/interaction/:uid', async (request, reply) => {
+  /**
+   * Shows the sign-in page: same-device (the default: a link the wallet on this device opens,
+   * which brings the browser back with a one-time response_code) or cross-device (a QR code,
+   * the page polls and finishes by itself). Each showing is a new OpenID4VP request.
+   */
+  async function showSignIn(
+    request: FastifyRequest,
+    reply: FastifyReply,
+    mode: SignInMode,
+  ): Promise<string> {
     const details = await provider.interactionDetails(request.raw, reply.raw);
-    const clientId = details.params.client_id;
+    const clientId = details.params.client_id as string;
     const standing = await ledger.getApplication(clientId);
-    const claims = claimsForScopes(details.params.scope ?? 'openid', catalogue);
+    const claims = claimsForScopes((details.params.scope as string) ?? 'openid', catalogue);
     const created = verifier.createRequest({
       dcqlQuery: loginDcqlQuery(claims, options.credentialTypes),
       relyingParty: clientId,
-      redirectUri: `${url}/interaction/${details.uid}/finish`,
+      ...(mode === 'same-device'
+        ? { redirectUri: `${url}/interaction/${details.uid}/finish` }
+        : {}),
     });
-    pending.set(details.uid, { state: created.state, clientId });
+    pending.set(details.uid, { state: created.state, clientId, mode }, created.expiresAt);
     reply.header('cache-control', 'no-store').type('text/html; charset=utf-8');
     return interactionPage({
       uid: details.uid,
+      mode,
       applicationName: standing.application.name,
       applicationDid: clientId,
       claims,
       walletUri: created.walletUri,
     });
-  });
+  }
+
+  app.get<{ Params: { uid: string } }>('/interaction/:uid', (request, reply) =>
+    showSignIn(request, reply, 'same-device'),
+  );
+  app.get<{ Params: { uid: string } }>('/interaction/:uid/cross-device', (request, reply) =>
+    showSignIn(request, reply, 'cross-device'),
+  );
 
   app.get<{ Params: { uid: string } }>('/interaction/:uid/status', async (request, reply) => {
     const entry = pending.get(request.params.uid);
@@ -230,41 +284,53 @@ export async function startLoginBridge(options: LoginBridgeOptions): Promise<Run
       : { status: outcome.status };
   });
 
-  app.get<{ Params: { uid: string } }>('/interaction/:uid/finish', async (request, reply) => {
-    // interactionDetails checks the interaction cookie: only the browser that started finishes.
-    const details = await provider.interactionDetails(request.raw, reply.raw);
-    const entry = pending.get(details.uid);
-    const outcome = entry ? verifier.outcome(entry.state) : undefined;
-    if (!entry || outcome?.status !== 'done' || entry.clientId !== details.params.client_id) {
-      reply.code(400).type('text/html; charset=utf-8');
-      return errorPage(
-        'Sign-in not finished',
-        outcome?.status === 'failed' ? outcome.error.message : 'the wallet has not answered',
+  app.get<{ Params: { uid: string }; Querystring: { response_code?: string } }>(
+    '/interaction/:uid/finish',
+    async (request, reply) => {
+      // interactionDetails checks the interaction cookie: only the browser that started finishes.
+      const details = await provider.interactionDetails(request.raw, reply.raw);
+      const entry = pending.get(details.uid);
+      const outcome = entry ? verifier.outcome(entry.state) : undefined;
+      if (!entry || outcome?.status !== 'done' || entry.clientId !== details.params.client_id) {
+        reply.code(400).type('text/html; charset=utf-8');
+        return errorPage(
+          'Sign-in not finished',
+          outcome?.status === 'failed' ? outcome.error.message : 'the wallet has not answered',
+        );
+      }
+      // Same-device, the browser must also bring the response_code the wallet was given: a
+      // browser whose sign-in link was relayed to someone else's wallet never sees it.
+      if (
+        entry.mode === 'same-device' &&
+        !verifier.redeemResponseCode(entry.state, request.query.response_code)
+      ) {
+        reply.code(400).type('text/html; charset=utf-8');
+        return errorPage(
+          'Sign-in not finished',
+          'this browser did not come back from the wallet that answered (response_code missing or wrong)',
+        );
+      }
+      pending.delete(details.uid);
+      const { holder, claims } = outcome.result;
+      const grant = new provider.Grant({ accountId: holder, clientId: entry.clientId });
+      const granted = ['openid', ...scopesForClaims(Object.keys(claims), catalogue)];
+      grant.addOIDCScope(granted.join(' '));
+      // Scopes asked for but not consented are recorded as refused, so the provider does not ask again.
+      const refused = (details.params.scope ?? '')
+        .split(' ')
+        .filter((scope) => scope in catalogue && !granted.includes(scope));
+      if (refused.length) grant.rejectOIDCScope(refused.join(' '));
+      const grantId = await grant.save();
+      released.set(grantId, claims, Date.now() + SESSION_TTL_SECONDS * 1000);
+      reply.hijack();
+      await provider.interactionFinished(
+        request.raw,
+        reply.raw,
+        { login: { accountId: holder }, consent: { grantId } },
+        { mergeWithLastSubmission: false },
       );
-    }
-    pending.delete(details.uid);
-    const { holder, claims } = outcome.result;
-    released.set(`${entry.clientId}\n${holder}`, {
-      claims,
-      expiresAt: Date.now() + SESSION_TTL_SECONDS * 1000,
-    });
-    const grant = new provider.Grant({ accountId: holder, clientId: entry.clientId });
-    const granted = ['openid', ...scopesForClaims(Object.keys(claims), catalogue)];
-    grant.addOIDCScope(granted.join(' '));
-    // Scopes asked for but not consented are recorded as refused, so the provider does not ask again.
-    const refused = (details.params.scope ?? '')
-      .split(' ')
-      .filter((scope) => scope in catalogue && !granted.includes(scope));
-    if (refused.length) grant.rejectOIDCScope(refused.join(' '));
-    const grantId = await grant.save();
-    reply.hijack();
-    await provider.interactionFinished(
-      request.raw,
-      reply.raw,
-      { login: { accountId: holder }, consent: { grantId } },
-      { mergeWithLastSubmission: false },
-    );
-  });
+    },
+  );
   await app.ready();
 
   outer.on('request', (req: IncomingMessage, res: ServerResponse) => {
@@ -275,6 +341,7 @@ export async function startLoginBridge(options: LoginBridgeOptions): Promise<Run
     url,
     walletClientId: verifier.clientId,
     async close() {
+      clearInterval(sweeper);
       outer.closeAllConnections();
       await new Promise<void>((resolve) => outer.close(() => resolve()));
       await app.close();

@@ -422,6 +422,10 @@ export const applicationStandingSchema = {
         redirectUris: { type: 'array', items: { type: 'string' } },
         status: { type: 'string', enum: ['active', 'suspended'] },
         accreditationRequired: { type: 'boolean' },
+        bridge: {
+          type: 'boolean',
+          description: 'a login bridge: may ask wallets on behalf of other applications',
+        },
         version: { type: 'integer', description: 'app.update and app.setStatus name it' },
         history: {
           type: 'array',

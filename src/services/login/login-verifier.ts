@@ -1,7 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { DdiError, ErrorCode } from '../../core/errors.ts';
 import { parseDcqlQuery } from '../../core/credentials/dcql/index.ts';
-import type { JwsSigner } from '../../core/credentials/jws/index.ts';
+import type { DcqlQuery } from '../../core/credentials/dcql/index.ts';
+import type { JwsSigner, JwsVerificationKey } from '../../core/credentials/jws/index.ts';
 import { decodeSdJwt } from '../../core/credentials/sd-jwt/index.ts';
 import { verifySdJwtVcPresentation } from '../../core/credentials/verification/index.ts';
 import type { Verdict, VerificationContext } from '../../core/credentials/verification/index.ts';
@@ -28,6 +29,8 @@ export interface LoginVerifierOptions {
   context: VerificationContext;
   /** How long a request stays answerable, ms (default 5 minutes). */
   requestTtlMs?: number;
+  /** At most this many requests kept (default 10 000): past it, the oldest is dropped. */
+  maxRequests?: number;
   now?: () => number;
 }
 
@@ -59,6 +62,8 @@ interface Session {
   expiresAt: number;
   /** Same-device: where the wallet sends the person's browser after answering. */
   redirectUri?: string;
+  /** Same-device: the one-time `response_code` added to `redirectUri` once the answer passed. */
+  responseCode?: string;
   outcome?: { result: LoginResult } | { error: DdiError };
   consumed: boolean;
 }
@@ -70,6 +75,23 @@ const MAX_RESPONSE_PART = 512 * 1024;
 const refuse = (reason: string, message: string): never => {
   throw new DdiError(ErrorCode.InvalidCredential, message, { reason });
 };
+
+/**
+ * A login's DCQL query: SD-JWT VCs only (the one format that discloses claim by claim), each
+ * naming the credential types it accepts (`meta.vct_values`), which answers are checked against.
+ */
+function loginQuery(input: unknown): DcqlQuery {
+  const query = parseDcqlQuery(input);
+  for (const c of query.credentials) {
+    if (c.format !== 'dc+sd-jwt') {
+      throw new DdiError(ErrorCode.Malformed, 'a login asks for dc+sd-jwt credentials only', {
+        field: `credentials.${c.id}.format`,
+      });
+    }
+    // parseDcqlQuery already requires a non-empty meta.vct_values of a dc+sd-jwt query.
+  }
+  return query;
+}
 
 /**
  * A relying party's side of native login — OpenID4VP 1.0 with SIOPv2 over `direct_post`:
@@ -93,8 +115,15 @@ export class LoginVerifier {
   createRequest(
     input: { dcqlQuery?: unknown; relyingParty?: string; redirectUri?: string } = {},
   ): CreatedLoginRequest {
-    if (input.dcqlQuery !== undefined) parseDcqlQuery(input.dcqlQuery);
+    if (input.dcqlQuery !== undefined) loginQuery(input.dcqlQuery);
     this.sweep();
+    // Anyone can make a relying party create requests: bounded, oldest dropped first.
+    const max = this.options.maxRequests ?? 10_000;
+    for (const [state, oldest] of this.byState) {
+      if (this.byState.size < max) break;
+      this.byState.delete(state);
+      this.byId.delete(oldest.id);
+    }
     const now = this.now();
     const expiresAt = now + (this.options.requestTtlMs ?? 5 * 60_000);
     const id = randomBytes(16).toString('base64url');
@@ -163,8 +192,10 @@ export class LoginVerifier {
 
   /**
    * Checks a wallet's `direct_post` answer ({state, id_token, vp_token}); returns the login and,
-   * same-device, where the wallet sends the browser. Any refusal is a DdiError and consumes the
-   * request: an answer is judged once.
+   * same-device, where the wallet sends the browser. Any refusal is a DdiError. An answer whose
+   * ID token verifies (signature by a key of the holder DID, this client as audience, the
+   * request's nonce) consumes the request, whatever its credentials: it is judged once. Garbage
+   * posted with a known state consumes nothing, so it cannot spoil the real wallet's answer.
    */
   async handleResponse(
     form: Record<string, unknown>,
@@ -178,17 +209,26 @@ export class LoginVerifier {
       refuse('unknownState', 'no login request of this relying party has this state');
     }
     const s = session!;
-    if (s.consumed) {
-      throw new DdiError(ErrorCode.Replay, 'this login request was already answered', {
+    const replay = () =>
+      new DdiError(ErrorCode.Replay, 'this login request was already answered', {
         reason: 'nonceReused',
       });
-    }
+    if (s.consumed) throw replay();
+    if (s.expiresAt <= this.now()) refuse('requestExpired', 'the login request has expired');
+    const idToken = await this.verifyIdToken(s, form);
+    // Checked again after the await: of two answers verified at once, only one goes on.
+    if (s.consumed) throw replay();
     s.consumed = true;
     try {
-      if (s.expiresAt <= this.now()) refuse('requestExpired', 'the login request has expired');
-      const result = await this.verifyAnswer(s, form);
+      const result = await this.verifyCredentials(s, form, idToken);
       s.outcome = { result };
-      return { result, ...(s.redirectUri !== undefined ? { redirectUri: s.redirectUri } : {}) };
+      if (s.redirectUri === undefined) return { result };
+      // OpenID4VP §8.2 / §14.2: a fresh response_code only the browser the wallet opens gets,
+      // so whoever holds the browser session that started the request cannot finish without it.
+      s.responseCode = randomBytes(24).toString('base64url');
+      const redirect = new URL(s.redirectUri);
+      redirect.searchParams.set('response_code', s.responseCode);
+      return { result, redirectUri: redirect.toString() };
     } catch (err) {
       const error = err instanceof DdiError ? err : new DdiError(ErrorCode.Internal, String(err));
       s.outcome = { error };
@@ -196,23 +236,51 @@ export class LoginVerifier {
     }
   }
 
-  private async verifyAnswer(s: Session, form: Record<string, unknown>): Promise<LoginResult> {
-    const { id_token: idToken, vp_token: vpTokenText } = form;
+  /**
+   * Whether `code` is the `response_code` given to the wallet with the redirect URI of the
+   * request with `state`; each code is redeemed once.
+   */
+  redeemResponseCode(state: string, code: unknown): boolean {
+    const expected = this.byState.get(state)?.responseCode;
+    if (expected === undefined || typeof code !== 'string') return false;
+    const a = Buffer.from(code);
+    const b = Buffer.from(expected);
+    if (a.length !== b.length || !timingSafeEqual(a, b)) return false;
+    delete this.byState.get(state)!.responseCode;
+    return true;
+  }
+
+  /** The answer's ID token, verified: who the holder is, and the key that signed. */
+  private async verifyIdToken(
+    s: Session,
+    form: Record<string, unknown>,
+  ): Promise<{ holder: string; key: JwsVerificationKey }> {
+    const idToken = form.id_token;
     if (typeof idToken !== 'string' || idToken.length > MAX_RESPONSE_PART) {
       throw new DdiError(ErrorCode.Malformed, 'the response needs an id_token');
     }
-    const now = this.now();
     const context = this.options.context;
-    const { holder, key } = await verifySelfIssuedIdToken(idToken, {
+    return verifySelfIssuedIdToken(idToken, {
       audience: this.clientId,
       nonce: s.claims.nonce,
-      now,
+      now: this.now(),
       resolveHolderKey: async (kid) => {
         const found = await context.holderKey(kid);
         if ('error' in found) refuse(found.error, `${kid} is not an authentication key of its DID`);
         return found as Exclude<typeof found, { error: string }>;
       },
     });
+  }
+
+  /** The credentials of an answer whose ID token verified, bound to its holder key. */
+  private async verifyCredentials(
+    s: Session,
+    form: Record<string, unknown>,
+    { holder, key }: { holder: string; key: JwsVerificationKey },
+  ): Promise<LoginResult> {
+    const vpTokenText = form.vp_token;
+    const now = this.now();
+    const context = this.options.context;
 
     const claims: Record<string, unknown> = {};
     const verdicts: Verdict[] = [];
@@ -229,7 +297,7 @@ export class LoginVerifier {
     } catch {
       throw new DdiError(ErrorCode.Malformed, 'vp_token is not JSON');
     }
-    const query = parseDcqlQuery(s.claims.dcql_query);
+    const query = loginQuery(s.claims.dcql_query);
     if (typeof vpToken !== 'object' || vpToken === null || Array.isArray(vpToken)) {
       throw new DdiError(
         ErrorCode.Malformed,
@@ -247,9 +315,6 @@ export class LoginVerifier {
       ) {
         throw new DdiError(ErrorCode.Malformed, `vp_token.${queryId} must hold one presentation`);
       }
-      if (credentialQuery.format !== 'dc+sd-jwt') {
-        throw new DdiError(ErrorCode.Malformed, 'login accepts dc+sd-jwt presentations');
-      }
       const presentation = presentations[0];
       const verdict = await verifySdJwtVcPresentation(
         presentation,
@@ -264,6 +329,20 @@ export class LoginVerifier {
             reason: verdict.reasons[0],
             reasons: verdict.reasons,
           },
+        );
+      }
+      // The credential must be of a type the query asked for: another credential's claim of the
+      // same name (a self-declared age on a loyalty card, say) does not say the same thing.
+      if (verdict.format !== credentialQuery.format) {
+        refuse('formatMismatch', `the presented credential is not ${credentialQuery.format}`);
+      }
+      if (
+        verdict.credentialType === undefined ||
+        !(credentialQuery.meta.vct_values ?? []).includes(verdict.credentialType)
+      ) {
+        refuse(
+          'credentialTypeNotRequested',
+          `the presented credential is a ${verdict.credentialType ?? 'credential of no type'}, not one the request asked for`,
         );
       }
       // The credential's holder key must be the key that signed the ID token: one person.

@@ -147,6 +147,40 @@ export function appCommand(): Command {
       },
     ),
   );
+
+  withGovernanceSigningOptions(
+    app
+      .command('set-bridge')
+      .description(
+        'authorize the application as a login bridge, which asks wallets for other applications (regulator)',
+      )
+      .argument('<did>')
+      .option('--revoke', 'withdraw the authorization instead')
+      .option('--reason <code>', 'a short reason code'),
+  ).action(
+    withContext(
+      async (
+        ctx,
+        did: string,
+        options: GovernanceSigningOptions & { revoke?: boolean; reason?: string },
+      ) => {
+        const subject = didArgument(did);
+        const bridge = options.revoke !== true;
+        const outcome = await signWithGovernanceKeys(ctx, options, (signer) =>
+          ctx.client().prepareSetApplicationBridge({
+            did: subject,
+            bridge,
+            ...(options.reason ? { reason: options.reason } : {}),
+            signer,
+          }),
+        );
+        printGovernanceOutcome(ctx, outcome, options.out, (result) => ({
+          value: { did: subject, bridge },
+          human: `${subject}: login bridge ${bridge ? 'authorized' : 'revoked'} (${blockNote(result)})`,
+        }));
+      },
+    ),
+  );
   return app;
 }
 
@@ -157,6 +191,7 @@ function applicationLines(standing: ApplicationStanding): string[] {
     `did        ${a.did}`,
     `status     ${a.status}`,
     `sign-in    ${standing.mayAuthenticate ? 'allowed' : `refused (${standing.refusal})`}`,
+    `bridge     ${a.bridge === true ? 'yes (may ask wallets for other applications)' : 'no'}`,
     `accredited ${accreditation.held ? 'yes' : `no (${accreditation.reason})`}${accreditation.required ? ' — required' : ''}`,
     'redirect URIs',
     ...a.redirectUris.map((u) => `  ${u}`),

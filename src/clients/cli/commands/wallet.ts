@@ -73,10 +73,11 @@ export function keystoreSigner(keys: Keystore) {
 
 /** Who asks, in words: the application, and the one a bridge asks for. */
 function askerLines(prompt: LoginPrompt): string[] {
+  // Through a bridge, the bridge receives the answer and passes the claims on: name both.
   const lines = prompt.relyingParty
     ? [
-        `${prompt.relyingParty.name} asks you to sign in`,
-        `  application  ${prompt.relyingParty.did}`,
+        `${prompt.verifier.name} (a login bridge) asks you to sign in to ${prompt.relyingParty.name}; it receives your answer and passes it on`,
+        `  application  ${prompt.relyingParty.name} (${prompt.relyingParty.did})`,
         `  through      ${prompt.verifier.name} (${prompt.verifier.did})`,
       ]
     : [`${prompt.verifier.name} asks you to sign in`, `  application  ${prompt.verifier.did}`];
@@ -276,6 +277,7 @@ export function walletCommand(): Command {
           const value = {
             application: application.did,
             name: application.name,
+            ...(prompt.relyingParty ? { through: prompt.verifier.did } : {}),
             holder: did,
             shared: consent,
             ...(sent.redirectUri ? { redirectUri: sent.redirectUri } : {}),
