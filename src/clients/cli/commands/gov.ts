@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { randomNonce } from '../../sdk/lib/registry-transaction.ts';
 import { Command, Option } from 'commander';
 import { parseDdiDid } from '../../../core/did/index.ts';
 import { DdiError, ErrorCode } from '../../../core/errors.ts';
@@ -113,7 +114,7 @@ export function govCommand(): Command {
         },
       ) => {
         const subject = didArgument(did);
-        const orderId = options.orderId ?? randomBytes(12).toString('base64url');
+        const orderId = options.orderId ?? randomNonce();
         const parameters = {
           orderId,
           subject,

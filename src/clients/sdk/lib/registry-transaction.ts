@@ -8,9 +8,14 @@ import { toTransactionSigner } from '../utils/did-signer.ts';
 import type { RegistrySigner } from '../utils/governance-signers.ts';
 import { isGovernanceSigners } from '../utils/governance-signers.ts';
 
-/** A fresh nonce (16 base64url characters) that keeps identical-looking grants distinct. */
+/**
+ * A fresh nonce or id (16 base64url characters): keeps identical-looking grants distinct,
+ * and names status lists, grants and orders. It never starts with `-` or `_`, because people
+ * type these ids after a command (`ddi status get … <listId>`), where `-x…` reads as an option.
+ */
 export function randomNonce(): string {
-  return randomBytes(12).toString('base64url');
+  const id = randomBytes(12).toString('base64url');
+  return /^[-_]/.test(id) ? `n${id.slice(1)}` : id;
 }
 
 /** The payload without undefined members, so its canonical form is what goes on the wire. */
