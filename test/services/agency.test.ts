@@ -56,7 +56,15 @@ const NAME = '张晓梅';
 const REP_NUMBER = '44030419751120003' + residentIdentityCheckCharacter('44030419751120003');
 const REP_NAME = '陈国栋';
 const USCC = '91440300MA5F00001' + usccCheckCharacter('91440300MA5F00001');
+const FACE_NUMBER = '23010219770707002' + residentIdentityCheckCharacter('23010219770707002');
 const REGISTER: Array<TestRegisterEntry | TestOrganizationEntry> = [
+  {
+    documentType: 'residentIdentityNumber',
+    number: FACE_NUMBER,
+    name: '赵丽',
+    assurance: 'high',
+    faceCheck: 'face-match-token-7f3a',
+  },
   {
     organization: {
       uscc: USCC,
@@ -339,6 +347,27 @@ describe('real-name registration end to end', () => {
     await expect(client.getRealNameRegistration(someone.did)).rejects.toMatchObject({
       code: 'notFound',
     });
+  });
+
+  it('gives assurance high only with a face check the identity source accepts', async () => {
+    const evidence = { documentType: 'residentIdentityNumber', number: FACE_NUMBER, name: '赵丽' };
+    const withoutFace = await registerPerson(
+      agencies[1]!,
+      await newDid(client, 'ed25519'),
+      evidence,
+    );
+    expect(withoutFace.status, JSON.stringify(withoutFace.body)).toBe(201);
+    expect(withoutFace.body.assurance).toBe('substantial');
+    // The same person, now with the face check: a higher assurance displaces the first DID.
+    const person = await newDid(client, 'ed25519');
+    const withFace = await call(`${agencies[0]!.url}/agency/persons`, {
+      proof: await proofFor(agencies[0]!, person),
+      evidence,
+      faceCheck: 'face-match-token-7f3a',
+    });
+    expect(withFace.status, JSON.stringify(withFace.body)).toBe(201);
+    expect(withFace.body.assurance).toBe('high');
+    expect((await client.getRealNameRegistration(person.did)).assurance).toBe('high');
   });
 
   it("registers an organization on its legal representative's real-name certificate; impostors and other credentials are refused", async () => {

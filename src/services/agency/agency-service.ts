@@ -21,7 +21,7 @@ import { verifyDidAuthProof } from '../did-auth/did-auth-proof.ts';
 import type { OfferInput } from '../issuer/server.ts';
 import type { AgencyLedger, AgencyLedgerWriter } from './agency-ledger.ts';
 import type { AgencyStore } from './agency-store.ts';
-import type { AssuranceLevel, IdentitySource } from './identity-source.ts';
+import type { AssuranceLevel, IdentityCheckContext, IdentitySource } from './identity-source.ts';
 import {
   PERSON_CERTIFICATE_TYPE,
   organizationCertificateTemplate,
@@ -188,9 +188,9 @@ export class AgencyService {
   }
 
   /** The evidence checked for format and against the identity source. */
-  private async verifyIdentity(evidence: unknown) {
+  private async verifyIdentity(evidence: unknown, context?: IdentityCheckContext) {
     const identity = checkIdentityEvidence(evidence, this.today());
-    const answer = await this.options.identitySource.check(identity);
+    const answer = await this.options.identitySource.check(identity, context);
     if (!answer.verified) {
       throw new DdiError(
         ErrorCode.InvalidCredential,
@@ -242,11 +242,22 @@ export class AgencyService {
    * person already has another active primary DID, at this agency or any other. Registering
    * again with the same DID renews the certificate.
    */
-  async registerPerson(input: { proof: unknown; evidence: unknown }): Promise<RegistrationResult> {
+  async registerPerson(input: {
+    proof: unknown;
+    evidence: unknown;
+    faceCheck?: unknown;
+  }): Promise<RegistrationResult> {
     const { did } = await this.proveDid(input.proof, 'registerPerson', 'unknown');
     return this.logged(did, 'registerPerson', did, async () => {
+      if (
+        input.faceCheck !== undefined &&
+        (typeof input.faceCheck !== 'string' || input.faceCheck.length > 8192)
+      ) {
+        throw new DdiError(ErrorCode.Malformed, 'faceCheck is a token of at most 8 KiB');
+      }
       const { identity, assurance, commitment, networkId } = await this.verifyIdentity(
         input.evidence,
+        { did, ...(input.faceCheck !== undefined ? { faceCheck: input.faceCheck as string } : {}) },
       );
       const binding = await unlessNotFound(this.options.ledger.getRealNameBinding(commitment));
       const renewal = binding?.did === did;

@@ -26,6 +26,17 @@ export type IdentitySourceAnswer =
   | { verified: false; reason: string };
 
 /**
+ * What else the source may weigh: the DID being registered, and the result of a live face
+ * check taken by the agency's capture device or app (an opaque token the source can verify
+ * with its provider: in China the CTID / 公安部 face comparison). Without it no adapter should
+ * answer `high`.
+ */
+export interface IdentityCheckContext {
+  did: string;
+  faceCheck?: string;
+}
+
+/**
  * Where an agency checks identity evidence. In production this is an adapter to the
  * authoritative source — the public-security real-name service (公安部公民网络身份认证 / CTID)
  * with its face check — which cannot exist on this machine. ddi ships the interface, a
@@ -34,7 +45,7 @@ export type IdentitySourceAnswer =
 export interface IdentitySource {
   /** Shown in logs and in the agency's status. */
   readonly name: string;
-  check(identity: CheckedIdentity): Promise<IdentitySourceAnswer>;
+  check(identity: CheckedIdentity, context?: IdentityCheckContext): Promise<IdentitySourceAnswer>;
   /**
    * The business register (in production: the market regulator's enterprise credit system):
    * does this code belong to this name, with this legal representative? A source without it

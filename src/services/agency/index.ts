@@ -14,7 +14,12 @@ export { AgencyStore, AGENCY_DB_FILE } from './agency-store.ts';
 export type { AccessLogEntry } from './agency-store.ts';
 export { DataCipher, DATA_KEY_BYTES } from './data-cipher.ts';
 export { ASSURANCE_LEVELS, documentFormatSource } from './identity-source.ts';
-export type { AssuranceLevel, IdentitySource, IdentitySourceAnswer } from './identity-source.ts';
+export type {
+  AssuranceLevel,
+  IdentityCheckContext,
+  IdentitySource,
+  IdentitySourceAnswer,
+} from './identity-source.ts';
 export { TestIdentityRegister } from './test-identity-register.ts';
 export type { TestOrganizationEntry, TestRegisterEntry } from './test-identity-register.ts';
 export {

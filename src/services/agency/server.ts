@@ -83,19 +83,26 @@ function agencyRoutes(app: FastifyInstance, service: () => AgencyService, token:
     handler: async (_request, reply) => reply.code(201).send(service().challenge()),
   });
 
-  app.post<{ Body: { proof: string; evidence: Record<string, unknown> } }>('/agency/persons', {
-    schema: {
-      body: {
-        type: 'object',
-        required: ['proof', 'evidence'],
-        additionalProperties: false,
-        properties: { proof: PROOF, evidence: EVIDENCE },
+  app.post<{ Body: { proof: string; evidence: Record<string, unknown>; faceCheck?: string } }>(
+    '/agency/persons',
+    {
+      schema: {
+        body: {
+          type: 'object',
+          required: ['proof', 'evidence'],
+          additionalProperties: false,
+          properties: {
+            proof: PROOF,
+            evidence: EVIDENCE,
+            faceCheck: { type: 'string', minLength: 1, maxLength: 8192 },
+          },
+        },
+        response: { 201: { type: 'object', additionalProperties: true }, '4xx': errorResponse },
       },
-      response: { 201: { type: 'object', additionalProperties: true }, '4xx': errorResponse },
+      handler: async (request, reply) =>
+        reply.code(201).send(await service().registerPerson(request.body)),
     },
-    handler: async (request, reply) =>
-      reply.code(201).send(await service().registerPerson(request.body)),
-  });
+  );
 
   app.post<{
     Body: {

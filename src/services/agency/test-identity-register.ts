@@ -1,7 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { DdiError, ErrorCode } from '../../core/errors.ts';
 import type { CheckedIdentity } from '../../core/identity/identity-document.ts';
-import type { AssuranceLevel, IdentitySource, IdentitySourceAnswer } from './identity-source.ts';
+import type {
+  AssuranceLevel,
+  IdentityCheckContext,
+  IdentitySource,
+  IdentitySourceAnswer,
+} from './identity-source.ts';
 
 /** One person the test register knows. */
 export interface TestRegisterEntry {
@@ -12,10 +17,15 @@ export interface TestRegisterEntry {
   birthDate?: string;
   gender?: 'male' | 'female';
   nationality?: string;
-  /** Assurance the register reports for this person (default `substantial`). */
+  /**
+   * Assurance the register reports for this person (default `substantial`); `high` only
+   * with the matching `faceCheck` token in the request, else `substantial`.
+   */
   assurance?: AssuranceLevel;
   /** Another document of the same person: uniqueness is then about that one. */
   sameAs?: { documentType: string; number: string; nationality?: string };
+  /** The token a face check of this person yields (test double of a face comparison). */
+  faceCheck?: string;
 }
 
 /**
@@ -72,7 +82,10 @@ export class TestIdentityRegister implements IdentitySource {
     return new TestIdentityRegister(parsed as Array<TestRegisterEntry | TestOrganizationEntry>);
   }
 
-  async check(identity: CheckedIdentity): Promise<IdentitySourceAnswer> {
+  async check(
+    identity: CheckedIdentity,
+    context?: IdentityCheckContext,
+  ): Promise<IdentitySourceAnswer> {
     const entry = this.entries.find(
       (e) => e.documentType === identity.documentType && e.number === identity.number,
     );
@@ -87,7 +100,10 @@ export class TestIdentityRegister implements IdentitySource {
     };
     return {
       verified: true,
-      assurance: entry.assurance ?? 'substantial',
+      assurance:
+        entry.assurance === 'high' && (!entry.faceCheck || context?.faceCheck !== entry.faceCheck)
+          ? 'substantial'
+          : (entry.assurance ?? 'substantial'),
       ...(Object.keys(attributes).length ? { attributes } : {}),
       ...(same
         ? { personKey: `${same.nationality ?? 'CHN'}:${same.documentType}:${same.number}` }

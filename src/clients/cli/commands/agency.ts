@@ -279,22 +279,29 @@ export function agencyCommand(): Command {
       .command('register')
       .description('register your DID with your identity evidence; prints the certificate offer')
       .requiredOption('--did <did>', 'your DID (an authentication key in the keystore)')
+      .option('--face-check <token>', "the face check's result token, where the agency takes one")
       .option('--agency-url <url>', `the agency (DDI_AGENCY_URL, default ${DEFAULT_AGENCY_URL})`),
   ).action(
-    withContext(async (ctx, options: EvidenceOptions & { did: string; agencyUrl?: string }) => {
-      const did = didArgument(options.did);
-      const base = agencyUrl(ctx, options.agencyUrl);
-      const signer = await authenticationSigner(ctx.client(), await ctx.keystore(false), did);
-      const result = await post(`${base}/agency/persons`, {
-        proof: await proof(base, signer),
-        evidence: evidenceOf(options),
-      });
-      const offer = result.offer as { offer_uri: string };
-      ctx.print(result, () => [
-        `${result.renewal ? 'renewed' : 'registered'} ${did}: network id ${String(result.networkId)}, assurance ${String(result.assurance)}`,
-        `collect the certificate: ddi wallet receive '${offer.offer_uri}'`,
-      ]);
-    }),
+    withContext(
+      async (
+        ctx,
+        options: EvidenceOptions & { did: string; agencyUrl?: string; faceCheck?: string },
+      ) => {
+        const did = didArgument(options.did);
+        const base = agencyUrl(ctx, options.agencyUrl);
+        const signer = await authenticationSigner(ctx.client(), await ctx.keystore(false), did);
+        const result = await post(`${base}/agency/persons`, {
+          proof: await proof(base, signer),
+          evidence: evidenceOf(options),
+          ...(options.faceCheck ? { faceCheck: options.faceCheck } : {}),
+        });
+        const offer = result.offer as { offer_uri: string };
+        ctx.print(result, () => [
+          `${result.renewal ? 'renewed' : 'registered'} ${did}: network id ${String(result.networkId)}, assurance ${String(result.assurance)}`,
+          `collect the certificate: ddi wallet receive '${offer.offer_uri}'`,
+        ]);
+      },
+    ),
   );
 
   agency
