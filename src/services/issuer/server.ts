@@ -22,7 +22,7 @@ import { OAuthError } from './oauth-error.ts';
 import { credentialOfferUri, PRE_AUTHORIZED_GRANT } from './offer-uri.ts';
 import { openIssuerStatusList } from './issuer-status.ts';
 import type { IssuerStatusList, IssuerStatusOptions } from './issuer-status.ts';
-import { bitstringStatusListCredential, statusListTokenJwt } from '../status/status-list-token.ts';
+import { statusListRoute } from './status-list-route.ts';
 
 export interface IssuerServiceOptions {
   /** The issuer's DID: accredited for the templates' types, the `iss` of what it signs. */
@@ -553,63 +553,13 @@ export async function startIssuer(options: IssuerServiceOptions): Promise<Runnin
     },
   });
 
-  app.get<{
-    Params: { listId: string };
-    Querystring: { format?: 'token' | 'bitstring'; purpose?: 'revocation' | 'suspension' };
-  }>(
-    '/status/:listId',
-    {
-      schema: {
-        params: {
-          type: 'object',
-          required: ['listId'],
-          properties: { listId: { type: 'string', maxLength: 100 } },
-        },
-        querystring: {
-          type: 'object',
-          additionalProperties: false,
-          properties: {
-            format: { type: 'string', enum: ['token', 'bitstring'] },
-            purpose: { type: 'string', enum: ['revocation', 'suspension'] },
-          },
-        },
-      },
-    },
-    async (request, reply) => {
-      if (!statusList) {
-        throw new DdiError(
-          ErrorCode.NotFound,
-          `this issuer serves no status list ${request.params.listId}`,
-        );
-      }
-      const { view, packed } = await statusList.read(request.params.listId);
-      const signed = {
-        owner: options.issuerDid,
-        listId: view.listId,
-        packed,
-        bits: view.bits,
-        signer: options.signingKey.signer,
-        kid: options.signingKey.kid,
-      };
-      const uri = `${issuerUrl}/status/${view.listId}`;
-      const ttl = options.statusTtlSeconds ?? 60;
-      const accept = request.headers.accept ?? '';
-      void reply.header('cache-control', `max-age=${ttl}`);
-      if (request.query.format === 'bitstring' || accept.includes('application/vc+jwt')) {
-        const purpose = request.query.purpose ?? 'revocation';
-        const credential = bitstringStatusListCredential({
-          ...signed,
-          uri: purpose === 'revocation' ? uri : `${uri}?format=bitstring&purpose=${purpose}`,
-          purpose,
-          ttlMs: ttl * 1000,
-        });
-        return reply.type('application/vc+jwt').send(credential);
-      }
-      return reply
-        .type('application/statuslist+jwt')
-        .send(statusListTokenJwt({ ...signed, uri, ttl }));
-    },
-  );
+  statusListRoute(app, {
+    list: () => statusList,
+    issuerDid: options.issuerDid,
+    signingKey: options.signingKey,
+    issuerUrl: () => issuerUrl,
+    ttlSeconds: options.statusTtlSeconds ?? 60,
+  });
 
   options.routes?.(app);
 

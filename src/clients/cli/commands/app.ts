@@ -1,6 +1,9 @@
 import { Command } from 'commander';
 import type { ApplicationStanding } from '../../../ledger/registries/application-registry.ts';
 import { collect, withContext } from '../command-kit.ts';
+import type { CliContext } from '../context.ts';
+import type { GovernanceSigners } from '../../sdk/index.ts';
+import type { Transaction } from '../../../ledger/transaction.ts';
 import { ownDidSigner } from '../did-keys.ts';
 import type { GovernanceSigningOptions } from '../governance-keys.ts';
 import {
@@ -114,73 +117,38 @@ export function appCommand(): Command {
     );
   }
 
-  withGovernanceSigningOptions(
-    app
-      .command('require-accreditation')
-      .description(
-        'the application signs people in only while accredited as applicationServiceProvider (regulator)',
-      )
-      .argument('<did>')
-      .option('--waive', 'lift the requirement instead')
-      .option('--reason <code>', 'a short reason code'),
-  ).action(
-    withContext(
-      async (
-        ctx,
-        did: string,
-        options: GovernanceSigningOptions & { waive?: boolean; reason?: string },
-      ) => {
-        const subject = didArgument(did);
-        const required = options.waive !== true;
-        const outcome = await signWithGovernanceKeys(ctx, options, (signer) =>
-          ctx.client().prepareRequireApplicationAccreditation({
-            did: subject,
-            required,
-            ...(options.reason ? { reason: options.reason } : {}),
-            signer,
-          }),
-        );
-        printGovernanceOutcome(ctx, outcome, options.out, (result) => ({
-          value: { did: subject, accreditationRequired: required },
-          human: `${subject}: accreditation ${required ? 'required' : 'waived'} (${blockNote(result)})`,
-        }));
-      },
-    ),
-  );
-
-  withGovernanceSigningOptions(
-    app
-      .command('set-bridge')
-      .description(
-        'authorize the application as a login bridge, which asks wallets for other applications (regulator)',
-      )
-      .argument('<did>')
-      .option('--revoke', 'withdraw the authorization instead')
-      .option('--reason <code>', 'a short reason code'),
-  ).action(
-    withContext(
-      async (
-        ctx,
-        did: string,
-        options: GovernanceSigningOptions & { revoke?: boolean; reason?: string },
-      ) => {
-        const subject = didArgument(did);
-        const bridge = options.revoke !== true;
-        const outcome = await signWithGovernanceKeys(ctx, options, (signer) =>
-          ctx.client().prepareSetApplicationBridge({
-            did: subject,
-            bridge,
-            ...(options.reason ? { reason: options.reason } : {}),
-            signer,
-          }),
-        );
-        printGovernanceOutcome(ctx, outcome, options.out, (result) => ({
-          value: { did: subject, bridge },
-          human: `${subject}: login bridge ${bridge ? 'authorized' : 'revoked'} (${blockNote(result)})`,
-        }));
-      },
-    ),
-  );
+  regulatorSwitch(app, {
+    name: 'require-accreditation',
+    description:
+      'the application signs people in only while accredited as applicationServiceProvider (regulator)',
+    offFlag: '--waive',
+    offDescription: 'lift the requirement instead',
+    field: 'accreditationRequired',
+    words: ['accreditation required', 'accreditation waived'],
+    prepare: (ctx, did, on, reason, signer) =>
+      ctx.client().prepareRequireApplicationAccreditation({
+        did,
+        required: on,
+        ...(reason ? { reason } : {}),
+        signer,
+      }),
+  });
+  regulatorSwitch(app, {
+    name: 'set-bridge',
+    description:
+      'authorize the application as a login bridge, which asks wallets for other applications (regulator)',
+    offFlag: '--revoke',
+    offDescription: 'withdraw the authorization instead',
+    field: 'bridge',
+    words: ['login bridge authorized', 'login bridge revoked'],
+    prepare: (ctx, did, on, reason, signer) =>
+      ctx.client().prepareSetApplicationBridge({
+        did,
+        bridge: on,
+        ...(reason ? { reason } : {}),
+        signer,
+      }),
+  });
   return app;
 }
 
@@ -197,4 +165,49 @@ function applicationLines(standing: ApplicationStanding): string[] {
     ...a.redirectUris.map((u) => `  ${u}`),
     `version    ${a.version}`,
   ];
+}
+
+/** A regulator's on/off switch on an application (`<name> <did> [--off-flag] [--reason]`). */
+function regulatorSwitch(
+  app: Command,
+  spec: {
+    name: string;
+    description: string;
+    offFlag: string;
+    offDescription: string;
+    field: string;
+    words: [on: string, off: string];
+    prepare: (
+      ctx: CliContext,
+      did: string,
+      on: boolean,
+      reason: string | undefined,
+      signer: GovernanceSigners,
+    ) => Promise<Transaction>;
+  },
+): void {
+  const offKey = spec.offFlag.slice(2);
+  withGovernanceSigningOptions(
+    app
+      .command(spec.name)
+      .description(spec.description)
+      .argument('<did>')
+      .option(spec.offFlag, spec.offDescription)
+      .option('--reason <code>', 'a short reason code'),
+  ).action(
+    withContext(
+      async (ctx, did: string, options: GovernanceSigningOptions & Record<string, unknown>) => {
+        const subject = didArgument(did);
+        const on = options[offKey] !== true;
+        const reason = typeof options.reason === 'string' ? options.reason : undefined;
+        const outcome = await signWithGovernanceKeys(ctx, options, (signer) =>
+          spec.prepare(ctx, subject, on, reason, signer),
+        );
+        printGovernanceOutcome(ctx, outcome, options.out, (result) => ({
+          value: { did: subject, [spec.field]: on },
+          human: `${subject}: ${spec.words[on ? 0 : 1]} (${blockNote(result)})`,
+        }));
+      },
+    ),
+  );
 }
